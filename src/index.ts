@@ -1,0 +1,8 @@
+export { PILOT, ParamGroup } from './pilot.js';
+export type { PilotOptions, PilotState, PilotDiagnostics, StepOptions } from './pilot.js';
+export type { Hyperparameters, PolicyOverrides } from './options.js';
+export { DEFAULT_HYPERPARAMETERS } from './options.js';
+export type { Shape, TensorSpec, TensorInput, GroupSpec } from './groups.js';
+export type { PilotStateDict, GroupStateDict, TensorStateDict, UpdateRecord } from './state-dict.js';
+export { simdSupported } from './wasm.js';
+export type { Kernel, KernelChoice } from './wasm.js';

@@ -1,0 +1,398 @@
+// PILOT over flat Float32Arrays: the bookkeeping around the Wasm core. Parameters, gradients and
+// optimizer state live in the core's linear memory; `params[i]` and `grads[i]` are views of it,
+// so callers read and write them in place. All of the step's math runs in Wasm.
+import * as L from './layout.js';
+import {
+  type Hyperparameters, type PolicyOverrides, HYPERPARAMETER_NAMES, checkHyperparameter, copyHyperparameters,
+} from './options.js';
+import { type GroupSpec, type TensorInput, resolveGroups } from './groups.js';
+import { type MemoryPlan, planMemory } from './memory-plan.js';
+import { type CoreInstance, type Kernel, type KernelChoice, coreHeapBase, instantiateCore, resolveKernel } from './wasm.js';
+import {
+  type PilotStateDict, type UpdateRecord, STATE_DICT_FORMAT, STATE_DICT_VERSION, parseStateDict,
+} from './state-dict.js';
+import { base64FromFloat32 } from './base64.js';
+
+export interface PilotOptions extends Partial<Hyperparameters> {
+  /** Which build of the core to run: 'auto' (SIMD where the runtime supports it), 'simd' or 'scalar'. */
+  kernel?: KernelChoice;
+  /** Record r, rho, pm, pv, ps and phi after every step, for `diagnostics()`. */
+  diagnostics?: boolean;
+}
+
+export interface StepOptions {
+  /** Indices of tensors that have no gradient this step (PyTorch's `grad is None`). */
+  missing?: readonly number[];
+}
+
+/** A group's policy after its last step. */
+export interface PilotState {
+  /** Steps taken (0 before the first). */
+  step: number;
+  /** The last step's gradient agreement (cosine of g and gPrev). */
+  r: number;
+  /** The smoothed agreement. */
+  rho: number;
+  /** The knobs the last step used (before the first step: the policy at rho = 0). */
+  pm: number;
+  pv: number;
+  ps: number;
+  /** 3(degree+1) coefficients: [m-block, v-block, s-block], each highest power first. */
+  phi: number[];
+}
+
+/** Per-step history of a group, one entry per step since creation (or restore). */
+export interface PilotDiagnostics {
+  r: number[];
+  rho: number[];
+  pm: number[];
+  pv: number[];
+  ps: number[];
+  phi: number[][];
+}
+
+const OPTION_NAMES = new Set<string>([...HYPERPARAMETER_NAMES, 'kernel', 'diagnostics']);
+const GROUP_OPTION_NAMES = new Set<string>([...HYPERPARAMETER_NAMES, 'tensors']);
+const INITIAL_PHI_CONSTANTS = [1.4, 3.0, -2.0];
+
+function rejectUnknown(object: object, known: Set<string>, where: string): void {
+  for (const key of Object.keys(object)) {
+    if (!known.has(key)) throw new TypeError(`${where}: unknown option '${key}'; known: ${[...known].join(', ')}`);
+  }
+}
+
+function writeHyperparameters(slots: Float64Array, at: number, h: Hyperparameters): void {
+  slots[at + L.GROUP_LR] = h.lr;
+  slots[at + L.GROUP_BETA1] = h.betas[0];
+  slots[at + L.GROUP_BETA2] = h.betas[1];
+  slots[at + L.GROUP_EPS] = h.eps;
+  slots[at + L.GROUP_WEIGHT_DECAY] = h.weightDecay;
+  slots[at + L.GROUP_GAMMA] = h.gamma;
+  slots[at + L.GROUP_ETA_PHI] = h.etaPhi;
+  slots[at + L.GROUP_DEGREE] = h.degree;
+  slots[at + L.GROUP_OVERRIDE_PM] = h.policyOverrides.pm ?? NaN;
+  slots[at + L.GROUP_OVERRIDE_PV] = h.policyOverrides.pv ?? NaN;
+  slots[at + L.GROUP_OVERRIDE_PS] = h.policyOverrides.ps ?? NaN;
+}
+
+/** One parameter group's hyperparameters, read and set between steps (a schedule sets `lr`).
+ *  A value outside its range throws and leaves the group as it was. */
+export class ParamGroup implements Hyperparameters {
+  /** Indices into `params`/`grads` of this group's tensors. */
+  readonly tensors: readonly number[];
+  readonly #owner: PILOT;
+  readonly #apply: (h: Hyperparameters) => void;
+  #h: Hyperparameters;
+
+  /** @internal */
+  constructor(owner: PILOT, tensors: number[], h: Hyperparameters, apply: (h: Hyperparameters) => void) {
+    this.#owner = owner;
+    this.tensors = Object.freeze(tensors);
+    this.#h = h;
+    this.#apply = apply;
+  }
+
+  #set<K extends keyof Hyperparameters>(name: K, value: Hyperparameters[K]): void {
+    this.#owner.assertLive(`paramGroups[].${name}`);
+    checkHyperparameter(name, value);
+    const next = copyHyperparameters({ ...this.#h, [name]: value });
+    this.#apply(next);
+    this.#h = next;
+  }
+
+  get lr(): number { return this.#h.lr; }
+  set lr(value: number) { this.#set('lr', value); }
+  get betas(): [number, number] { return [this.#h.betas[0], this.#h.betas[1]]; }
+  set betas(value: [number, number]) { this.#set('betas', value); }
+  get eps(): number { return this.#h.eps; }
+  set eps(value: number) { this.#set('eps', value); }
+  get weightDecay(): number { return this.#h.weightDecay; }
+  set weightDecay(value: number) { this.#set('weightDecay', value); }
+  get gamma(): number { return this.#h.gamma; }
+  set gamma(value: number) { this.#set('gamma', value); }
+  get etaPhi(): number { return this.#h.etaPhi; }
+  set etaPhi(value: number) { this.#set('etaPhi', value); }
+  get policyOverrides(): PolicyOverrides { return { ...this.#h.policyOverrides }; }
+  set policyOverrides(value: PolicyOverrides) { this.#set('policyOverrides', value); }
+  /** Fixed at creation: phi has 3(degree+1) coefficients. */
+  get degree(): number { return this.#h.degree; }
+  set degree(value: number) {
+    throw new TypeError(`degree cannot change after creation (phi has 3(degree+1) coefficients); got ${value}`);
+  }
+
+  /** A copy of all hyperparameters. */
+  hyperparameters(): Hyperparameters {
+    return copyHyperparameters(this.#h);
+  }
+}
+
+interface GroupLayout {
+  hyperparameters: Hyperparameters;
+  tensorShapes: number[][];
+}
+
+export class PILOT {
+  /** The build of the core this optimizer runs on. */
+  readonly kernel: Kernel;
+  readonly shapes: readonly (readonly number[])[];
+  readonly paramGroups: readonly ParamGroup[];
+  #core: CoreInstance | null;
+  readonly #plan: MemoryPlan;
+  readonly #slots: Float64Array;
+  readonly #params: Float32Array[];
+  readonly #grads: Float32Array[];
+  readonly #tensorGroup: number[];
+  readonly #history: PilotDiagnostics[] | null;
+
+  private constructor(core: CoreInstance, plan: MemoryPlan, groups: GroupLayout[], diagnostics: boolean) {
+    this.kernel = core.kernel;
+    this.#core = core;
+    this.#plan = plan;
+    const buffer = core.memory.buffer;
+    this.#slots = new Float64Array(buffer, plan.recordsByte, plan.recordSlots);
+    this.#params = plan.tensors.map((t) => new Float32Array(buffer, t.param, t.size));
+    this.#grads = plan.tensors.map((t) => new Float32Array(buffer, t.grad, t.size));
+    this.#tensorGroup = groups.flatMap((g, index) => g.tensorShapes.map(() => index));
+    this.shapes = Object.freeze(groups.flatMap((g) => g.tensorShapes.map((s) => Object.freeze([...s]))));
+    this.#history = diagnostics ? groups.map(() => ({ r: [], rho: [], pm: [], pv: [], ps: [], phi: [] })) : null;
+
+    let firstTensor = 0;
+    this.paramGroups = Object.freeze(groups.map((group, g) => {
+      const at = plan.groupSlot[g];
+      const tensors = group.tensorShapes.map((_, k) => firstTensor + k);
+      firstTensor += tensors.length;
+      writeHyperparameters(this.#slots, at, group.hyperparameters);
+      const apply = (h: Hyperparameters) => writeHyperparameters(this.#slots, at, h);
+      return new ParamGroup(this, tensors, copyHyperparameters(group.hyperparameters), apply);
+    }));
+    plan.tensors.forEach((t, i) => {
+      const at = plan.tensorSlot[i];
+      this.#slots[at + L.TENSOR_PARAM] = t.param;
+      this.#slots[at + L.TENSOR_GRAD] = t.grad;
+      this.#slots[at + L.TENSOR_M] = t.m;
+      this.#slots[at + L.TENSOR_V] = t.v;
+      this.#slots[at + L.TENSOR_GRAD_PREV] = t.gradPrev;
+      this.#slots[at + L.TENSOR_LENGTH] = t.paddedSize;
+    });
+  }
+
+  static async #allocate(groups: GroupLayout[], kernelChoice: KernelChoice | undefined, diagnostics: boolean): Promise<PILOT> {
+    const kernel = resolveKernel(kernelChoice);
+    const sizes = groups.flatMap((g) => g.tensorShapes.map((s) => s.reduce((a, b) => a * b, 1)));
+    const plan = planMemory(await coreHeapBase(kernel), groups.map((g) => g.hyperparameters.degree), sizes);
+    return new PILOT(await instantiateCore(kernel, plan.pages), plan, groups, diagnostics);
+  }
+
+  /**
+   * An optimizer over new tensors. `tensors` is a list of shapes or `{ shape, init }`, or a list
+   * of parameter groups `{ tensors, ...hyperparameters }`; `options` holds the hyperparameters
+   * every group starts from (SPEC.md's table), `kernel` and `diagnostics`.
+   */
+  static async create(tensors: readonly (TensorInput | GroupSpec)[], options: PilotOptions = {}): Promise<PILOT> {
+    rejectUnknown(options, OPTION_NAMES, 'options');
+    const { kernel, diagnostics, ...defaults } = options;
+    if (Array.isArray(tensors)) {
+      tensors.forEach((group, g) => {
+        if (group !== null && typeof group === 'object' && 'tensors' in group) rejectUnknown(group, GROUP_OPTION_NAMES, `groups[${g}]`);
+      });
+    }
+    const groups = resolveGroups(tensors, defaults);
+    const pilot = await PILOT.#allocate(
+      groups.map((g) => ({ hyperparameters: g.hyperparameters, tensorShapes: g.tensors.map((t) => t.shape) })),
+      kernel,
+      diagnostics === true,
+    );
+    groups.forEach((group, g) => pilot.#initialisePolicy(g, group.hyperparameters.degree));
+    groups.flatMap((g) => g.tensors).forEach((t, i) => {
+      if (t.init !== undefined) pilot.#params[i].set(t.init);
+    });
+    return pilot;
+  }
+
+  /** An optimizer restored from `stateDict()`'s output: it continues exactly as the original. */
+  static async fromStateDict(dict: PilotStateDict, options: { kernel?: KernelChoice } = {}): Promise<PILOT> {
+    const parsed = parseStateDict(dict);
+    const pilot = await PILOT.#allocate(
+      parsed.groups.map((g, index) => ({
+        hyperparameters: g.hyperparameters,
+        tensorShapes: parsed.tensors.filter((t) => t.group === index).map((t) => t.shape),
+      })),
+      options.kernel,
+      parsed.diagnostics,
+    );
+    const slots = pilot.#slots;
+    parsed.groups.forEach((group, g) => {
+      const at = pilot.#plan.groupSlot[g];
+      slots[at + L.GROUP_STEP] = group.step;
+      slots[at + L.GROUP_R] = group.r;
+      slots[at + L.GROUP_RHO] = group.rho;
+      slots[at + L.GROUP_PM] = group.pm;
+      slots[at + L.GROUP_PV] = group.pv;
+      slots[at + L.GROUP_PS] = group.ps;
+      slots.set(group.phi, at + L.GROUP_PHI);
+    });
+    parsed.tensors.forEach((tensor, i) => {
+      const placement = pilot.#plan.tensors[i];
+      const memory = pilot.#core!.memory.buffer;
+      new Float32Array(memory, placement.param, tensor.size).set(tensor.param);
+      new Float32Array(memory, placement.m, tensor.size).set(tensor.m);
+      new Float32Array(memory, placement.v, tensor.size).set(tensor.v);
+      new Float32Array(memory, placement.gradPrev, tensor.size).set(tensor.gradPrev);
+      if (tensor.record) pilot.#writeRecord(i, tensor.record);
+    });
+    return pilot;
+  }
+
+  #initialisePolicy(group: number, degree: number): void {
+    const at = this.#plan.groupSlot[group] + L.GROUP_PHI;
+    INITIAL_PHI_CONSTANTS.forEach((constant, knob) => {
+      this.#slots[at + knob * (degree + 1) + degree] = constant;
+    });
+    this.#core!.exports.refreshPolicy(this.#recordByte(this.#plan.groupSlot[group]));
+  }
+
+  #recordByte(slot: number): number {
+    return this.#plan.recordsByte + slot * 8;
+  }
+
+  #writeRecord(tensor: number, record: UpdateRecord): void {
+    const at = this.#plan.tensorSlot[tensor];
+    this.#slots[at + L.TENSOR_HAS_RECORD] = 1;
+    this.#slots[at + L.TENSOR_RECORD_PM] = record.pm;
+    this.#slots[at + L.TENSOR_RECORD_PV] = record.pv;
+    this.#slots[at + L.TENSOR_RECORD_PS] = record.ps;
+    this.#slots[at + L.TENSOR_RECORD_RHO] = record.rho;
+    this.#slots[at + L.TENSOR_RECORD_BIAS1] = record.bias1;
+    this.#slots[at + L.TENSOR_RECORD_BIAS2] = record.bias2;
+  }
+
+  #readRecord(tensor: number): UpdateRecord | null {
+    const at = this.#plan.tensorSlot[tensor];
+    if (this.#slots[at + L.TENSOR_HAS_RECORD] === 0) return null;
+    return {
+      pm: this.#slots[at + L.TENSOR_RECORD_PM],
+      pv: this.#slots[at + L.TENSOR_RECORD_PV],
+      ps: this.#slots[at + L.TENSOR_RECORD_PS],
+      rho: this.#slots[at + L.TENSOR_RECORD_RHO],
+      bias1: this.#slots[at + L.TENSOR_RECORD_BIAS1],
+      bias2: this.#slots[at + L.TENSOR_RECORD_BIAS2],
+    };
+  }
+
+  /** @internal Throws when the optimizer has been disposed. */
+  assertLive(method: string): CoreInstance {
+    if (this.#core === null) throw new Error(`PILOT.${method}: this optimizer has been disposed`);
+    return this.#core;
+  }
+
+  /** Views of each tensor's values in Wasm memory: write initial values here, read results. */
+  get params(): readonly Float32Array[] {
+    this.assertLive('params');
+    return this.#params;
+  }
+
+  /** Views where each step's gradients are written, in place. */
+  get grads(): readonly Float32Array[] {
+    this.assertLive('grads');
+    return this.#grads;
+  }
+
+  get disposed(): boolean {
+    return this.#core === null;
+  }
+
+  /** One PILOT step over every group, from the gradients in `grads`. */
+  step(options: StepOptions = {}): void {
+    const core = this.assertLive('step');
+    const missing = new Set<number>();
+    for (const index of options.missing ?? []) {
+      if (!Number.isInteger(index) || index < 0 || index >= this.#params.length) {
+        throw new RangeError(`step: missing index ${String(index)} is not a tensor index in [0, ${this.#params.length})`);
+      }
+      missing.add(index);
+    }
+    this.#plan.tensorSlot.forEach((at, i) => {
+      this.#slots[at + L.TENSOR_PRESENT] = missing.has(i) ? 0 : 1;
+    });
+    this.paramGroups.forEach((group, g) => {
+      const tensors = group.tensors.length ? this.#recordByte(this.#plan.tensorSlot[group.tensors[0]]) : 0;
+      core.exports.stepGroup(this.#recordByte(this.#plan.groupSlot[g]), tensors, group.tensors.length);
+    });
+    this.#history?.forEach((history, g) => {
+      const s = this.state(g);
+      history.r.push(s.r);
+      history.rho.push(s.rho);
+      history.pm.push(s.pm);
+      history.pv.push(s.pv);
+      history.ps.push(s.ps);
+      history.phi.push(s.phi);
+    });
+  }
+
+  #checkGroup(group: number, method: string): number {
+    if (!Number.isInteger(group) || group < 0 || group >= this.paramGroups.length) {
+      throw new RangeError(`${method}: group ${String(group)} is not a group index in [0, ${this.paramGroups.length})`);
+    }
+    return this.#plan.groupSlot[group];
+  }
+
+  /** The policy state of `group` after its last step. */
+  state(group = 0): PilotState {
+    this.assertLive('state');
+    const at = this.#checkGroup(group, 'state');
+    const degree = this.paramGroups[group].degree;
+    return {
+      step: this.#slots[at + L.GROUP_STEP],
+      r: this.#slots[at + L.GROUP_R],
+      rho: this.#slots[at + L.GROUP_RHO],
+      pm: this.#slots[at + L.GROUP_PM],
+      pv: this.#slots[at + L.GROUP_PV],
+      ps: this.#slots[at + L.GROUP_PS],
+      phi: Array.from(this.#slots.subarray(at + L.GROUP_PHI, at + L.GROUP_PHI + 3 * (degree + 1))),
+    };
+  }
+
+  /** Every step's r, rho, pm, pv, ps and phi for `group` (needs `diagnostics: true`). */
+  diagnostics(group = 0): PilotDiagnostics {
+    this.assertLive('diagnostics');
+    this.#checkGroup(group, 'diagnostics');
+    if (!this.#history) throw new Error('diagnostics: create the optimizer with { diagnostics: true } to record them');
+    const h = this.#history[group];
+    return { r: [...h.r], rho: [...h.rho], pm: [...h.pm], pv: [...h.pv], ps: [...h.ps], phi: h.phi.map((p) => [...p]) };
+  }
+
+  /** Sets every gradient to zero. */
+  zeroGrad(): void {
+    this.assertLive('zeroGrad');
+    for (const grad of this.#grads) grad.fill(0);
+  }
+
+  /** The whole optimizer, parameters included, as a plain JSON-serialisable object. */
+  stateDict(): PilotStateDict {
+    const memory = this.assertLive('stateDict').memory.buffer;
+    const encode = (byte: number, size: number) => base64FromFloat32(new Float32Array(memory, byte, size));
+    return {
+      format: STATE_DICT_FORMAT,
+      version: STATE_DICT_VERSION,
+      diagnostics: this.#history !== null,
+      groups: this.paramGroups.map((group, g) => {
+        const { step, r, rho, pm, pv, ps, phi } = this.state(g);
+        return { hyperparameters: group.hyperparameters(), step, r, rho, pm, pv, ps, phi };
+      }),
+      tensors: this.#plan.tensors.map((t, i) => ({
+        group: this.#tensorGroup[i],
+        shape: [...this.shapes[i]],
+        param: encode(t.param, t.size),
+        m: encode(t.m, t.size),
+        v: encode(t.v, t.size),
+        gradPrev: encode(t.gradPrev, t.size),
+        record: this.#readRecord(i),
+      })),
+    };
+  }
+
+  /** Releases the Wasm instance and its memory; every later call throws. */
+  dispose(): void {
+    this.#core = null;
+  }
+}
