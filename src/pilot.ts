@@ -297,6 +297,11 @@ export class PILOT {
     return this.#grads;
   }
 
+  /** Bytes of Wasm memory this optimizer holds: parameters, gradients, state and records. */
+  get memoryBytes(): number {
+    return this.assertLive('memoryBytes').memory.buffer.byteLength;
+  }
+
   get disposed(): boolean {
     return this.#core === null;
   }
