@@ -2,10 +2,20 @@
 // the scalar build. Every kernel and every math function is written once against these, so the two
 // builds run the same algorithm and differ only in width. Each branch below is chosen at compile
 // time (isVector is a constant), so neither build carries the other's code.
+import { SIGN_MASK, MANTISSA_MASK, SQRT_HALF_BITS, ROUNDING_SHIFT_BITS, EXPONENT_BIAS } from './constants';
 
 /** Elements of f32 held by one lane value. */
 @inline export function width<L>(): i32 {
   return isVector<L>() ? 4 : 1;
+}
+
+/** A constant from assembly/constants.ts. */
+@inline export function constant<L>(at: usize): L {
+  return load<L>(at);
+}
+
+@inline export function zero<L>(): L {
+  if (isVector<L>()) { return f32x4.splat(0); } else { return 0; }
 }
 
 @inline export function splat<L>(x: f32): L {
@@ -28,26 +38,19 @@
   if (isVector<L>()) { return f32x4.div(a, b); } else { return a / b; }
 }
 
-/** Minimum; NaN in either operand gives NaN (WebAssembly's f32.min semantics). */
-@inline export function min<L>(a: L, b: L): L {
-  if (isVector<L>()) { return f32x4.min(a, b); } else { return Mathf.min(a, b); }
-}
-
-/** Maximum; NaN in either operand gives NaN (WebAssembly's f32.max semantics). */
-@inline export function max<L>(a: L, b: L): L {
-  if (isVector<L>()) { return f32x4.max(a, b); } else { return Mathf.max(a, b); }
-}
-
 @inline export function abs<L>(a: L): L {
   if (isVector<L>()) { return f32x4.abs(a); } else { return Mathf.abs(a); }
 }
 
-@inline export function nearest<L>(a: L): L {
-  if (isVector<L>()) { return f32x4.nearest(a); } else { return f32.nearest(a); }
+/** The smaller of x and a bound; a NaN x stays NaN. One instruction on x86 (minps), where
+ *  WebAssembly's fully IEEE f32x4.min takes several. */
+@inline export function atMost<L>(x: L, bound: L): L {
+  if (isVector<L>()) { return f32x4.pmin(x, bound); } else { return select<f32>(bound, x, bound < x); }
 }
 
-@inline export function trunc<L>(a: L): L {
-  if (isVector<L>()) { return f32x4.trunc(a); } else { return f32.trunc(a); }
+/** The larger of x and a bound; a NaN x stays NaN (see atMost). */
+@inline export function atLeast<L>(x: L, bound: L): L {
+  if (isVector<L>()) { return f32x4.pmax(x, bound); } else { return select<f32>(bound, x, x < bound); }
 }
 
 /** `a < b ? ifTrue : ifFalse`, lane by lane (false when either is NaN). */
@@ -68,42 +71,54 @@
   }
 }
 
-/** `sign(s) * magnitude` with sign(0) = 0, as torch.sign: the magnitude takes the sign of s, and
- *  a zero s gives zero. */
+/** `sign(s) * magnitude` for a magnitude >= 0 (or NaN), with sign(0) = 0 as torch.sign: the
+ *  magnitude takes the sign bit of s, and a zero s gives zero. */
 @inline export function withSignOf<L>(magnitude: L, s: L): L {
   if (isVector<L>()) {
-    const signBit = v128.and(s, i32x4.splat(0x80000000));
-    const signed = v128.or(v128.and(magnitude, i32x4.splat(0x7fffffff)), signBit);
+    const signed = v128.or(magnitude, v128.and(s, load<v128>(SIGN_MASK)));
     return v128.andnot(signed, f32x4.eq(s, f32x4.splat(0)));
   } else {
     return select<f32>(copysign<f32>(magnitude, s), 0, s != 0);
   }
 }
 
-/** 2^k for integer-valued k in [-126, 127]. */
-@inline export function exp2Integer<L>(k: L): L {
+/** p * 2^k, where `shifted` = k + ROUNDING_SHIFT (constants.ts) holds the integer k in [-150, 128]. 2^k is
+ *  applied as two normal powers of two, so results in the subnormal range and just below overflow
+ *  come out right and larger ones overflow to Infinity. */
+@inline export function scaleByPowerOfTwo<L>(p: L, shifted: L): L {
   if (isVector<L>()) {
-    return i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+    const bias = load<v128>(EXPONENT_BIAS);
+    const k = i32x4.sub(shifted, load<v128>(ROUNDING_SHIFT_BITS));
+    const half = i32x4.shr_s(k, 1);
+    const first = i32x4.shl(i32x4.add(half, bias), 23);
+    const second = i32x4.shl(i32x4.add(i32x4.sub(k, half), bias), 23);
+    return f32x4.mul(f32x4.mul(p, first), second);
   } else {
-    return reinterpret<f32>((<i32>k + 127) << 23);
+    const k = reinterpret<i32>(shifted) - load<i32>(ROUNDING_SHIFT_BITS);
+    const half = k >> 1;
+    return p * reinterpret<f32>((half + 127) << 23) * reinterpret<f32>((k - half + 127) << 23);
   }
 }
 
-/** The unbiased binary exponent of a positive normal x, as a float. */
-@inline export function exponentOf<L>(x: L): L {
+/** The m of x = 2^e * m with m in [sqrt(1/2), sqrt(2)), for a positive normal x. Integer
+ *  arithmetic only: the bits of x minus those of sqrt(1/2) carry e in their top bits and m's
+ *  mantissa (relative to sqrt(1/2)) in the rest. */
+@inline export function reducedSignificand<L>(x: L): L {
   if (isVector<L>()) {
-    return f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_u(x, 23), i32x4.splat(127)));
+    const offset = i32x4.sub(x, load<v128>(SQRT_HALF_BITS));
+    return i32x4.add(v128.and(offset, load<v128>(MANTISSA_MASK)), load<v128>(SQRT_HALF_BITS));
   } else {
-    return <f32>(<i32>(reinterpret<u32>(x) >>> 23) - 127);
+    const offset = reinterpret<i32>(x) - load<i32>(SQRT_HALF_BITS);
+    return reinterpret<f32>((offset & 0x007fffff) + load<i32>(SQRT_HALF_BITS));
   }
 }
 
-/** The significand of a positive normal x, scaled into [1, 2). */
-@inline export function significandOf<L>(x: L): L {
+/** The e of reducedSignificand's split, as a float. */
+@inline export function reducedExponent<L>(x: L): L {
   if (isVector<L>()) {
-    return v128.or(v128.and(x, i32x4.splat(0x007fffff)), i32x4.splat(0x3f800000));
+    return f32x4.convert_i32x4_s(i32x4.shr_s(i32x4.sub(x, load<v128>(SQRT_HALF_BITS)), 23));
   } else {
-    return reinterpret<f32>((reinterpret<u32>(x) & 0x007fffff) | 0x3f800000);
+    return <f32>((reinterpret<i32>(x) - load<i32>(SQRT_HALF_BITS)) >> 23);
   }
 }
 

@@ -4,12 +4,11 @@
 //
 // Sums are accumulated in float32 lanes over chunks of CHUNK_BYTES and the chunks are added in
 // float64: as fast as plain float32 accumulation and about as accurate as float64.
-import { add, sub, mul, div, max, abs, splat, withSignOf, sumLanes, width } from './lanes';
+import { constant as c, zero, add, sub, mul, div, atLeast, abs, splat, withSignOf, sumLanes, width } from './lanes';
+import { ONE, TINY, META_EPS } from './constants';
 import { exp, ln, lnNormal } from './mathf';
 
 const CHUNK_BYTES: usize = 4096;
-const TINY: f32 = 1e-12;
-const META_EPS: f32 = 1e-8;
 
 /** Step 1 (agreement): sum(g*gPrev), sum(g*g), sum(gPrev*gPrev), added up across tensors. */
 export let sumDot: f64 = 0;
@@ -33,7 +32,7 @@ export function agreement<L>(grad: usize, gradPrev: usize, length: i32): void {
   const end = <usize>length * 4;
   for (let chunk: usize = 0; chunk < end; chunk += CHUNK_BYTES) {
     const stop = chunk + CHUNK_BYTES < end ? chunk + CHUNK_BYTES : end;
-    let dot = splat<L>(0), gg = splat<L>(0), pp = splat<L>(0);
+    let dot = zero<L>(), gg = zero<L>(), pp = zero<L>();
     for (let i = chunk; i < stop; i += stride) {
       const g = load<L>(grad + i);
       const gPrev = load<L>(gradPrev + i);
@@ -67,8 +66,8 @@ export function agreementAndMeta<L>(
   metaSumS = 0;
   for (let chunk: usize = 0; chunk < end; chunk += CHUNK_BYTES) {
     const stop = chunk + CHUNK_BYTES < end ? chunk + CHUNK_BYTES : end;
-    let dot = splat<L>(0), gg = splat<L>(0), pp = splat<L>(0);
-    let accM = splat<L>(0), accV = splat<L>(0), accS = splat<L>(0);
+    let dot = zero<L>(), gg = zero<L>(), pp = zero<L>();
+    let accM = zero<L>(), accV = zero<L>(), accS = zero<L>();
     for (let i = chunk; i < stop; i += stride) {
       const g = load<L>(grad + i);
       const gOld = load<L>(gradPrev + i);
@@ -79,10 +78,10 @@ export function agreementAndMeta<L>(
       const mHat = mul<L>(load<L>(moment1 + i), bias1L);
       const vHat = mul<L>(load<L>(moment2 + i), bias2L);
       const n = add<L>(mul<L>(pmL, mHat), mul<L>(oneMinusPmL, gOld));
-      const lnV = lnNormal<L>(max<L>(vHat, splat<L>(TINY)));
+      const lnV = lnNormal<L>(atLeast<L>(vHat, c<L>(TINY)));
       const vPow = exp<L>(mul<L>(pvL, lnV));
-      const invDen = div<L>(splat<L>(1), add<L>(vPow, splat<L>(META_EPS)));
-      const nAbs = max<L>(abs<L>(n), splat<L>(TINY));
+      const invDen = div<L>(c<L>(ONE), add<L>(vPow, c<L>(META_EPS)));
+      const nAbs = atLeast<L>(abs<L>(n), c<L>(TINY));
       const lnN = lnNormal<L>(nAbs);
       const a = exp<L>(mul<L>(negPsL, lnN));
       const signedB = withSignOf<L>(mul<L>(nAbs, a), n);
@@ -130,10 +129,10 @@ export function update<L>(
     const mHat = mul<L>(m, bias1L);
     const vHat = mul<L>(v, bias2L);
     const n = add<L>(mul<L>(pmL, mHat), mul<L>(oneMinusPmL, g));
-    const nAbs = max<L>(abs<L>(n), splat<L>(TINY));
+    const nAbs = atLeast<L>(abs<L>(n), c<L>(TINY));
     const magnitude = exp<L>(mul<L>(oneMinusPsL, lnNormal<L>(nAbs)));
     // v_hat is not clamped here: 0^pv is 0 for pv > 0, and x^0 is 1 for every x.
-    const vPow = pvIsZero ? splat<L>(1) : exp<L>(mul<L>(pvL, ln<L>(vHat)));
+    const vPow = pvIsZero ? c<L>(ONE) : exp<L>(mul<L>(pvL, ln<L>(vHat)));
     const step = div<L>(mul<L>(withSignOf<L>(magnitude, n), negLrL), add<L>(vPow, epsL));
     store<L>(param + i, add<L>(mul<L>(load<L>(param + i), keepL), step));
     store<L>(moment1 + i, m);
