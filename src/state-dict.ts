@@ -2,6 +2,7 @@
 import { type Hyperparameters, resolveHyperparameters } from './options.js';
 import { resolveShape } from './groups.js';
 import { float32FromBase64 } from './base64.js';
+import type { PilotState } from './pilot.js';
 
 export const STATE_DICT_FORMAT = 'pilot-optimizer/state-dict';
 export const STATE_DICT_VERSION = 1;
@@ -17,15 +18,8 @@ export interface UpdateRecord {
   bias2: number;
 }
 
-export interface GroupStateDict {
+export interface GroupStateDict extends PilotState {
   hyperparameters: Hyperparameters;
-  step: number;
-  r: number;
-  rho: number;
-  pm: number;
-  pv: number;
-  ps: number;
-  phi: number[];
 }
 
 export interface TensorStateDict {
