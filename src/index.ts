@@ -4,5 +4,5 @@ export type { Hyperparameters, PolicyOverrides } from './options.js';
 export { DEFAULT_HYPERPARAMETERS } from './options.js';
 export type { Shape, TensorSpec, TensorInput, GroupSpec } from './groups.js';
 export type { PilotStateDict, GroupStateDict, TensorStateDict, UpdateRecord } from './state-dict.js';
-export { simdSupported } from './wasm.js';
+export { simdSupported, preloadCore } from './wasm.js';
 export type { Kernel, KernelChoice } from './wasm.js';

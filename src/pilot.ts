@@ -7,7 +7,7 @@ import {
 } from './options.js';
 import { type GroupSpec, type TensorInput, resolveGroups } from './groups.js';
 import { type MemoryPlan, planMemory } from './memory-plan.js';
-import { type CoreInstance, type Kernel, type KernelChoice, coreHeapBase, instantiateCore, resolveKernel } from './wasm.js';
+import { type CoreInstance, type Kernel, type KernelChoice, coreHeapBase, instantiateCore, preloadCore, resolveKernel } from './wasm.js';
 import {
   type PilotStateDict, type UpdateRecord, STATE_DICT_FORMAT, STATE_DICT_VERSION, parseStateDict,
 } from './state-dict.js';
@@ -176,11 +176,11 @@ export class PILOT {
     });
   }
 
-  static async #allocate(groups: GroupLayout[], kernelChoice: KernelChoice | undefined, diagnostics: boolean): Promise<PILOT> {
+  static #allocate(groups: GroupLayout[], kernelChoice: KernelChoice | undefined, diagnostics: boolean): PILOT {
     const kernel = resolveKernel(kernelChoice);
     const sizes = groups.flatMap((g) => g.tensorShapes.map((s) => s.reduce((a, b) => a * b, 1)));
-    const plan = planMemory(await coreHeapBase(kernel), groups.map((g) => g.hyperparameters.degree), sizes);
-    return new PILOT(await instantiateCore(kernel, plan.pages), plan, groups, diagnostics);
+    const plan = planMemory(coreHeapBase(kernel), groups.map((g) => g.hyperparameters.degree), sizes);
+    return new PILOT(instantiateCore(kernel, plan.pages), plan, groups, diagnostics);
   }
 
   /**
@@ -189,6 +189,13 @@ export class PILOT {
    * every group starts from (SPEC.md's table), `kernel` and `diagnostics`.
    */
   static async create(tensors: readonly (TensorInput | GroupSpec)[], options: PilotOptions = {}): Promise<PILOT> {
+    await preloadCore(options.kernel);
+    return PILOT.createSync(tensors, options);
+  }
+
+  /** `create` without waiting: compiles the Wasm synchronously unless `preloadCore` (or an earlier
+   *  `create`) already did. Browsers allow that off the main thread only. */
+  static createSync(tensors: readonly (TensorInput | GroupSpec)[], options: PilotOptions = {}): PILOT {
     rejectUnknown(options, OPTION_NAMES, 'options');
     const { kernel, diagnostics, ...defaults } = options;
     if (Array.isArray(tensors)) {
@@ -197,7 +204,7 @@ export class PILOT {
       });
     }
     const groups = resolveGroups(tensors, defaults);
-    const pilot = await PILOT.#allocate(
+    const pilot = PILOT.#allocate(
       groups.map((g) => ({ hyperparameters: g.hyperparameters, tensorShapes: g.tensors.map((t) => t.shape) })),
       kernel,
       diagnostics === true,
@@ -211,8 +218,14 @@ export class PILOT {
 
   /** An optimizer restored from `stateDict()`'s output: it continues exactly as the original. */
   static async fromStateDict(dict: PilotStateDict, options: { kernel?: KernelChoice } = {}): Promise<PILOT> {
+    await preloadCore(options.kernel);
+    return PILOT.fromStateDictSync(dict, options);
+  }
+
+  /** `fromStateDict` without waiting (see createSync). */
+  static fromStateDictSync(dict: PilotStateDict, options: { kernel?: KernelChoice } = {}): PILOT {
     const parsed = parseStateDict(dict);
-    const pilot = await PILOT.#allocate(
+    const pilot = PILOT.#allocate(
       parsed.groups.map((g, index) => ({
         hyperparameters: g.hyperparameters,
         tensorShapes: parsed.tensors.filter((t) => t.group === index).map((t) => t.shape),

@@ -29,7 +29,8 @@ export const WASM_PAGE_BYTES = 65536;
 /** wasm32 addresses 4 GiB at most. */
 export const MAX_WASM_PAGES = 65536;
 
-const modules = new Map<Kernel, Promise<WebAssembly.Module>>();
+const compiled = new Map<Kernel, WebAssembly.Module>();
+const compiling = new Map<Kernel, Promise<WebAssembly.Module>>();
 const heapBases = new Map<Kernel, number>();
 let simdSupport: boolean | undefined;
 
@@ -50,31 +51,48 @@ export function resolveKernel(choice: KernelChoice = 'auto'): Kernel {
   throw new Error(`kernel: expected 'auto', 'simd' or 'scalar', got ${String(choice)}`);
 }
 
-function compiledModule(kernel: Kernel): Promise<WebAssembly.Module> {
-  let module = modules.get(kernel);
+function binaryOf(kernel: Kernel): Uint8Array<ArrayBuffer> {
+  return bytesFromBase64(kernel === 'simd' ? SIMD_WASM_BASE64 : SCALAR_WASM_BASE64);
+}
+
+/** Compiles the build in the background. Browsers refuse to compile modules over 4 KiB
+ *  synchronously on the main thread; after this resolves, creation is synchronous everywhere. */
+export async function preloadCore(choice: KernelChoice = 'auto'): Promise<void> {
+  const kernel = resolveKernel(choice);
+  if (compiled.has(kernel)) return;
+  let pending = compiling.get(kernel);
+  if (!pending) {
+    pending = WebAssembly.compile(binaryOf(kernel));
+    compiling.set(kernel, pending);
+  }
+  compiled.set(kernel, await pending);
+}
+
+function compiledModule(kernel: Kernel): WebAssembly.Module {
+  let module = compiled.get(kernel);
   if (!module) {
-    module = WebAssembly.compile(bytesFromBase64(kernel === 'simd' ? SIMD_WASM_BASE64 : SCALAR_WASM_BASE64));
-    modules.set(kernel, module);
+    module = new WebAssembly.Module(binaryOf(kernel));
+    compiled.set(kernel, module);
   }
   return module;
 }
 
 /** Where the core's own static data ends: layouts start at or after this byte. */
-export async function coreHeapBase(kernel: Kernel): Promise<number> {
+export function coreHeapBase(kernel: Kernel): number {
   let base = heapBases.get(kernel);
   if (base === undefined) {
-    base = (await instantiateCore(kernel, 1)).exports.heapBase();
+    base = instantiateCore(kernel, 1).exports.heapBase();
     heapBases.set(kernel, base);
   }
   return base;
 }
 
 /** A fresh instance of the core over a new memory of `pages` 64 KiB pages. */
-export async function instantiateCore(kernel: Kernel, pages: number): Promise<CoreInstance> {
+export function instantiateCore(kernel: Kernel, pages: number): CoreInstance {
   if (pages > MAX_WASM_PAGES) {
     throw new Error(`the optimizer needs ${pages * WASM_PAGE_BYTES} bytes of Wasm memory, over the 4 GiB wasm32 can address`);
   }
   const memory = new WebAssembly.Memory({ initial: pages });
-  const instance = await WebAssembly.instantiate(await compiledModule(kernel), { env: { memory } });
+  const instance = new WebAssembly.Instance(compiledModule(kernel), { env: { memory } });
   return { kernel, memory, exports: instance.exports as unknown as CoreExports };
 }

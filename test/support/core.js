@@ -5,9 +5,9 @@ export const KERNELS = ['simd', 'scalar'];
 
 /** Runs `map` of the core over `xs` (and `ys` for pow) and returns the float32 results. */
 export async function mapWithCore(kernel, name, xs, ys) {
-  const base = Math.ceil((await coreHeapBase(kernel)) / 16) * 16;
+  const base = Math.ceil(coreHeapBase(kernel) / 16) * 16;
   const padded = Math.ceil(xs.length / 4) * 4;
-  const core = await instantiateCore(kernel, Math.ceil((base + 8 * padded + 16) / WASM_PAGE_BYTES));
+  const core = instantiateCore(kernel, Math.ceil((base + 8 * padded + 16) / WASM_PAGE_BYTES));
   const data = new Float32Array(core.memory.buffer, base, padded);
   const second = base + 4 * padded;
   data.set(xs);
