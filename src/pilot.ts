@@ -12,6 +12,9 @@ import {
   type PilotStateDict, type UpdateRecord, STATE_DICT_FORMAT, STATE_DICT_VERSION, parseStateDict,
 } from './state-dict.js';
 import { base64FromFloat32 } from './base64.js';
+import { type PilotDiagnostics, copyDiagnostics, emptyDiagnostics, recordDiagnostics } from './diagnostics.js';
+
+export type { PilotDiagnostics } from './diagnostics.js';
 
 export interface PilotOptions extends Partial<Hyperparameters> {
   /** Which build of the core to run: 'auto' (SIMD where the runtime supports it), 'simd' or 'scalar'. */
@@ -39,16 +42,6 @@ export interface PilotState {
   ps: number;
   /** 3(degree+1) coefficients: [m-block, v-block, s-block], each highest power first. */
   phi: number[];
-}
-
-/** Per-step history of a group, one entry per step since creation (or restore). */
-export interface PilotDiagnostics {
-  r: number[];
-  rho: number[];
-  pm: number[];
-  pv: number[];
-  ps: number[];
-  phi: number[][];
 }
 
 const OPTION_NAMES = new Set<string>([...HYPERPARAMETER_NAMES, 'kernel', 'diagnostics']);
@@ -154,7 +147,7 @@ export class PILOT {
     this.#grads = plan.tensors.map((t) => new Float32Array(buffer, t.grad, t.size));
     this.#tensorGroup = groups.flatMap((g, index) => g.tensorShapes.map(() => index));
     this.shapes = Object.freeze(groups.flatMap((g) => g.tensorShapes.map((s) => Object.freeze([...s]))));
-    this.#history = diagnostics ? groups.map(() => ({ r: [], rho: [], pm: [], pv: [], ps: [], phi: [] })) : null;
+    this.#history = diagnostics ? groups.map(emptyDiagnostics) : null;
 
     let firstTensor = 0;
     this.paramGroups = Object.freeze(groups.map((group, g) => {
@@ -336,15 +329,7 @@ export class PILOT {
       const tensors = group.tensors.length ? this.#recordByte(this.#plan.tensorSlot[group.tensors[0]]) : 0;
       core.exports.stepGroup(this.#recordByte(this.#plan.groupSlot[g]), tensors, group.tensors.length);
     });
-    this.#history?.forEach((history, g) => {
-      const s = this.state(g);
-      history.r.push(s.r);
-      history.rho.push(s.rho);
-      history.pm.push(s.pm);
-      history.pv.push(s.pv);
-      history.ps.push(s.ps);
-      history.phi.push(s.phi);
-    });
+    this.#history?.forEach((history, g) => recordDiagnostics(history, this.state(g)));
   }
 
   #checkGroup(group: number, method: string): number {
@@ -375,8 +360,7 @@ export class PILOT {
     this.assertLive('diagnostics');
     this.#checkGroup(group, 'diagnostics');
     if (!this.#history) throw new Error('diagnostics: create the optimizer with { diagnostics: true } to record them');
-    const h = this.#history[group];
-    return { r: [...h.r], rho: [...h.rho], pm: [...h.pm], pv: [...h.pv], ps: [...h.ps], phi: h.phi.map((p) => [...p]) };
+    return copyDiagnostics(this.#history[group]);
   }
 
   /** Sets every gradient to zero. */

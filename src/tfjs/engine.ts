@@ -1,0 +1,52 @@
+// What the two engines behind PilotOptimizer share: the interface PilotOptimizer drives, and the
+// engine-neutral form of their state that getWeights/setWeights carry.
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import type { Hyperparameters } from '../options.js';
+import type { PilotState } from '../pilot.js';
+import type { PilotDiagnostics } from '../diagnostics.js';
+import type { UpdateRecord } from '../state-dict.js';
+
+export type EngineName = 'wasm' | 'tfjs';
+
+/** One variable the optimizer knows, in the stable order it was first seen. */
+export interface EngineEntry {
+  name: string;
+  variable: Variable;
+  /** null: no gradient this step ("missing" in SPEC.md's sense). */
+  gradient: Tensor | null;
+}
+
+/** A variable's optimizer state, host-side. */
+export interface VariableState {
+  name: string;
+  shape: number[];
+  m: Float32Array;
+  v: Float32Array;
+  gradPrev: Float32Array;
+  record: UpdateRecord | null;
+}
+
+/** The whole optimizer state, host-side and engine-neutral. */
+export interface EngineState {
+  group: PilotState;
+  variables: VariableState[];
+}
+
+export interface PilotEngine {
+  readonly name: EngineName;
+  /** One PILOT step over `entries` (every known variable; new ones join with zero state). */
+  step(entries: readonly EngineEntry[]): void;
+  setHyperparameters(hyperparameters: Hyperparameters): void;
+  state(): PilotState;
+  diagnostics(): PilotDiagnostics;
+  exportState(): Promise<EngineState>;
+  /** Replaces all state; `variables` are in the optimizer's order. */
+  importState(state: EngineState): void;
+  dispose(): void;
+}
+
+/** The options both engines are built from. */
+export interface EngineOptions {
+  hyperparameters: Hyperparameters;
+  diagnostics: boolean;
+}
