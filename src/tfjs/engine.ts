@@ -8,13 +8,11 @@ import type { UpdateRecord } from '../state-dict.js';
 
 export type EngineName = 'wasm' | 'tfjs';
 
-/** One variable the optimizer knows, in the stable order it was first seen. */
-export interface EngineEntry {
-  name: string;
-  variable: Variable;
-  /** null: no gradient this step ("missing" in SPEC.md's sense). */
-  gradient: Tensor | null;
-}
+/** One variable the optimizer knows, in the stable order it was first seen: with its gradient
+ *  this step, or without one ("missing" in SPEC.md's sense). */
+export type EngineEntry =
+  | { name: string; shape: readonly number[]; variable: Variable; gradient: Tensor }
+  | { name: string; shape: readonly number[]; variable?: undefined; gradient: null };
 
 /** A variable's optimizer state, host-side. */
 export interface VariableState {

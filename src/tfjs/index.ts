@@ -1,0 +1,11 @@
+// pilot-optimizer/tfjs: PILOT as a TensorFlow.js optimizer.
+import * as tf from '@tensorflow/tfjs-core';
+import { PilotOptimizer } from './pilot-optimizer.js';
+
+tf.serialization.registerClass(PilotOptimizer);
+
+export { PilotOptimizer };
+export type { PilotOptimizerConfig } from './pilot-optimizer.js';
+export type { EngineName } from './engine.js';
+export type { EngineChoice } from './routing.js';
+export { engineForBackend } from './routing.js';

@@ -1,0 +1,243 @@
+// The 'tfjs' engine: SPEC.md's step as TensorFlow.js ops, so it runs wherever tfjs runs, GPU
+// backends included, and all state stays on the device between steps. Each function below is one
+// equation of SPEC.md, under its name there. It is also the reference the Wasm core is tested
+// against inside tfjs.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor, Tensor1D, Variable } from '@tensorflow/tfjs-core';
+import type { Hyperparameters } from '../options.js';
+import type { PilotState } from '../pilot.js';
+import { type PilotDiagnostics, copyDiagnostics, emptyDiagnostics, recordDiagnostics } from '../diagnostics.js';
+import type { EngineEntry, EngineOptions, EngineState, PilotEngine } from './engine.js';
+
+const TINY = 1e-12;
+const META_EPS = 1e-8;
+const INITIAL_CONSTANTS = [1.4, 3.0, -2.0];
+/** pv = 0.5 * sigmoid(z_v); pm and ps are plain sigmoids. */
+const KNOB_SCALES = [1, 0.5, 1];
+const KNOBS = ['pm', 'pv', 'ps'] as const;
+
+/** A variable's state: m, v, gPrev, and its last update's [pm, pv, ps, rho, bias1, bias2]. */
+interface SlotState {
+  m: Variable;
+  v: Variable;
+  gradPrev: Variable;
+  record: Variable;
+  hasRecord: boolean;
+}
+
+const { add, sub, mul, div } = tf;
+
+/** [rho^d, ..., rho^0] as a [d+1] tensor. */
+function powersOf(rho: Tensor, degree: number): Tensor1D {
+  return tf.pow(rho, tf.range(degree, -1, -1, 'float32')) as Tensor1D;
+}
+
+/** The three polynomials of phi at rho, as [z_m, z_v, z_s]. */
+function logits(phi: Tensor, rho: Tensor, degree: number): Tensor1D {
+  return tf.sum(mul(tf.reshape(phi, [3, degree + 1]), powersOf(rho, degree)), 1) as Tensor1D;
+}
+
+/** Step 1: r = cosine(g, gPrev) over every tensor with a gradient, 0 when either is ~zero. */
+function agreement(pairs: { g: Tensor; gradPrev: Tensor }[]): Scalar {
+  let dot: Tensor = tf.scalar(0);
+  let a: Tensor = tf.scalar(0);
+  let b: Tensor = tf.scalar(0);
+  for (const { g, gradPrev } of pairs) {
+    dot = add(dot, tf.sum(mul(g, gradPrev)));
+    a = add(a, tf.sum(tf.square(g)));
+    b = add(b, tf.sum(tf.square(gradPrev)));
+  }
+  const den = tf.sqrt(mul(a, b));
+  return tf.where(tf.greater(den, TINY), div(dot, tf.maximum(den, TINY)), tf.scalar(0)) as Scalar;
+}
+
+/** Step 2: rho <- gamma*rho + (1-gamma)*r. */
+function smoothedAgreement(rho: Tensor, r: Tensor, gamma: number): Scalar {
+  return add(mul(rho, gamma), mul(r, 1 - gamma)) as Scalar;
+}
+
+/** Step 3: [pm, pv, ps] = scaled sigmoids of the three polynomials at rho; overrides replace. */
+function policy(phi: Tensor, rho: Tensor, h: Hyperparameters): Tensor1D {
+  const knobs = mul(tf.sigmoid(logits(phi, rho, h.degree)), tf.tensor1d(KNOB_SCALES)) as Tensor1D;
+  const fixed = KNOBS.map((k) => h.policyOverrides[k]);
+  if (fixed.every((v) => v === undefined)) return knobs;
+  return tf.where(tf.tensor1d(fixed.map((v) => v !== undefined), 'bool'), tf.tensor1d(fixed.map((v) => v ?? 0)), knobs) as Tensor1D;
+}
+
+/** Step 4 for one tensor: [dL/dpm, dL/dpv, dL/dps] of its last update, seen by the new gradient. */
+function lossSlopes(g: Tensor, slot: SlotState, lr: number): Tensor1D {
+  const [pm, pv, ps, , bias1, bias2] = tf.unstack(slot.record);
+  const gOld = slot.gradPrev;
+  const mHat = mul(slot.m, bias1);
+  const vHat = tf.maximum(mul(slot.v, bias2), TINY);
+  const n = add(mul(pm, mHat), mul(sub(1, pm), gOld));
+  const vPow = tf.pow(vHat, pv);
+  const den = add(vPow, META_EPS);
+  const nAbs = tf.maximum(tf.abs(n), TINY);
+  const lnN = tf.log(nAbs);
+  const a = tf.pow(nAbs, tf.neg(ps));
+  const signedB = mul(tf.pow(nAbs, sub(1, ps)), tf.sign(n));
+  const dpm = mul(div(mul(a, sub(mHat, gOld)), den), mul(sub(1, ps), -lr));
+  const dpv = mul(div(mul(mul(signedB, vPow), tf.log(vHat)), tf.square(den)), lr);
+  const dps = mul(div(mul(signedB, lnN), den), lr);
+  return tf.stack([tf.sum(mul(g, dpm)), tf.sum(mul(g, dpv)), tf.sum(mul(g, dps))]) as Tensor1D;
+}
+
+/** Step 4's chain rule: dL/dphi with the current phi evaluated at the old rho. */
+function metaGradient(slopes: Tensor1D, phi: Tensor, rhoOld: Tensor, degree: number): Tensor {
+  const s = tf.sigmoid(logits(phi, rhoOld, degree));
+  const dKnobDz = mul(mul(s, sub(1, s)), tf.tensor1d(KNOB_SCALES));
+  return tf.reshape(mul(tf.reshape(mul(slopes, dKnobDz), [3, 1]), powersOf(rhoOld, degree)), [3 * (degree + 1)]);
+}
+
+/** Step 5 for one tensor: the new m, v and parameter value. */
+function update(
+  p: Tensor, g: Tensor, slot: SlotState, knobs: Tensor1D, bias1: number, bias2: number, h: Hyperparameters,
+): { m: Tensor; v: Tensor; p: Tensor } {
+  const [b1, b2] = h.betas;
+  const [pm, pv, ps] = tf.unstack(knobs);
+  const m = add(mul(slot.m, b1), mul(g, 1 - b1));
+  const v = add(mul(slot.v, b2), mul(tf.square(g), 1 - b2));
+  const mHat = mul(m, bias1);
+  const vHat = mul(v, bias2);
+  const n = add(mul(pm, mHat), mul(sub(1, pm), g));
+  const magnitude = tf.pow(tf.maximum(tf.abs(n), TINY), sub(1, ps));
+  let d = div(mul(mul(magnitude, tf.sign(n)), -h.lr), add(tf.pow(vHat, pv), h.eps));
+  if (h.weightDecay !== 0) d = sub(d, mul(p, h.lr * h.weightDecay));
+  return { m, v, p: add(p, d) };
+}
+
+/** Step 6: drop overridden blocks, clip to norm 1, phi -= etaPhi * G. */
+function policyUpdate(phi: Tensor, G: Tensor, h: Hyperparameters): Tensor {
+  const keep = KNOBS.flatMap((k) => new Array<number>(h.degree + 1).fill(h.policyOverrides[k] === undefined ? 1 : 0));
+  const kept = mul(G, tf.tensor1d(keep));
+  const scale = tf.minimum(1, div(1, add(tf.norm(kept), TINY)));
+  return sub(phi, mul(mul(kept, scale), h.etaPhi));
+}
+
+export class TfjsEngine implements PilotEngine {
+  readonly name = 'tfjs';
+  #h: Hyperparameters;
+  #step = 0;
+  readonly #phi: Variable;
+  /** [r, rho, pm, pv, ps] after the last step. */
+  readonly #scalars: Variable;
+  readonly #slots = new Map<string, SlotState>();
+  readonly #history: PilotDiagnostics | null;
+
+  constructor(options: EngineOptions) {
+    this.#h = options.hyperparameters;
+    this.#history = options.diagnostics ? emptyDiagnostics() : null;
+    const d = this.#h.degree;
+    const phi = new Float32Array(3 * (d + 1));
+    INITIAL_CONSTANTS.forEach((c, k) => { phi[k * (d + 1) + d] = c; });
+    this.#phi = tf.variable(tf.tensor1d(phi), false);
+    this.#scalars = tf.tidy(() => tf.variable(tf.concat([tf.zeros([2]), policy(this.#phi, tf.scalar(0), this.#h)]), false));
+  }
+
+  #slot(entry: EngineEntry): SlotState {
+    let slot = this.#slots.get(entry.name);
+    if (!slot) {
+      slot = tf.tidy(() => ({
+        m: tf.variable(tf.zeros([...entry.shape]), false),
+        v: tf.variable(tf.zeros([...entry.shape]), false),
+        gradPrev: tf.variable(tf.zeros([...entry.shape]), false),
+        record: tf.variable(tf.zeros([6]), false),
+        hasRecord: false,
+      }));
+      this.#slots.set(entry.name, slot);
+    }
+    return slot;
+  }
+
+  step(entries: readonly EngineEntry[]): void {
+    const h = this.#h;
+    this.#step += 1;
+    const bias1 = 1 / (1 - h.betas[0] ** this.#step);
+    const bias2 = 1 / (1 - h.betas[1] ** this.#step);
+    const present = entries.flatMap((e) => (e.gradient === null ? [] : [{ variable: e.variable, g: e.gradient, slot: this.#slot(e) }]));
+    tf.tidy(() => {
+      const r = agreement(present.map(({ g, slot }) => ({ g, gradPrev: slot.gradPrev })));
+      const rho = smoothedAgreement(tf.reshape(tf.slice(this.#scalars, [1], [1]), []), r, h.gamma);
+      const knobs = policy(this.#phi, rho, h);
+      let G: Tensor = tf.zeros([3 * (h.degree + 1)]);
+      for (const { g, slot } of present) {
+        if (!slot.hasRecord) continue;
+        const rhoOld = tf.reshape(tf.slice(slot.record, [3], [1]), []);
+        G = add(G, metaGradient(lossSlopes(g, slot, h.lr), this.#phi, rhoOld, h.degree));
+      }
+      const record = tf.concat([knobs, tf.reshape(rho, [1]), tf.tensor1d([bias1, bias2])]);
+      for (const { variable, g, slot } of present) {
+        const next = update(variable, g, slot, knobs, bias1, bias2, h);
+        slot.m.assign(next.m);
+        slot.v.assign(next.v);
+        slot.gradPrev.assign(g);
+        slot.record.assign(record);
+        slot.hasRecord = true;
+        variable.assign(next.p);
+      }
+      this.#phi.assign(policyUpdate(this.#phi, G, h));
+      this.#scalars.assign(tf.concat([tf.reshape(r, [1]), tf.reshape(rho, [1]), knobs]));
+    });
+    if (this.#history) recordDiagnostics(this.#history, this.state());
+  }
+
+  setHyperparameters(hyperparameters: Hyperparameters): void {
+    this.#h = hyperparameters;
+  }
+
+  state(): PilotState {
+    const [r, rho, pm, pv, ps] = Array.from(this.#scalars.dataSync());
+    return { step: this.#step, r, rho, pm, pv, ps, phi: Array.from(this.#phi.dataSync()) };
+  }
+
+  diagnostics(): PilotDiagnostics {
+    if (!this.#history) throw new Error('diagnostics: create the optimizer with { diagnostics: true } to record them');
+    return copyDiagnostics(this.#history);
+  }
+
+  async exportState(): Promise<EngineState> {
+    const variables = await Promise.all([...this.#slots].map(async ([name, slot]) => ({
+      name,
+      shape: [...slot.m.shape],
+      m: (await slot.m.data()) as Float32Array,
+      v: (await slot.v.data()) as Float32Array,
+      gradPrev: (await slot.gradPrev.data()) as Float32Array,
+      record: slot.hasRecord ? recordFrom(await slot.record.data()) : null,
+    })));
+    return { group: this.state(), variables };
+  }
+
+  importState(state: EngineState): void {
+    this.#disposeSlots();
+    const { group } = state;
+    this.#step = group.step;
+    this.#phi.assign(tf.tensor1d(group.phi));
+    tf.tidy(() => this.#scalars.assign(tf.tensor1d([group.r, group.rho, group.pm, group.pv, group.ps])));
+    for (const v of state.variables) {
+      const r = v.record;
+      this.#slots.set(v.name, {
+        m: tf.variable(tf.tensor(v.m, v.shape), false),
+        v: tf.variable(tf.tensor(v.v, v.shape), false),
+        gradPrev: tf.variable(tf.tensor(v.gradPrev, v.shape), false),
+        record: tf.variable(tf.tensor1d(r ? [r.pm, r.pv, r.ps, r.rho, r.bias1, r.bias2] : [0, 0, 0, 0, 0, 0]), false),
+        hasRecord: r !== null,
+      });
+    }
+  }
+
+  #disposeSlots(): void {
+    for (const slot of this.#slots.values()) tf.dispose([slot.m, slot.v, slot.gradPrev, slot.record]);
+    this.#slots.clear();
+  }
+
+  dispose(): void {
+    this.#disposeSlots();
+    tf.dispose([this.#phi, this.#scalars]);
+  }
+}
+
+function recordFrom(values: ArrayLike<number>) {
+  const [pm, pv, ps, rho, bias1, bias2] = Array.from(values);
+  return { pm, pv, ps, rho, bias1, bias2 };
+}
