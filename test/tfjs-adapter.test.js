@@ -277,3 +277,49 @@ routing('@tensorflow/tfjs-node-gpu on a real GPU', async () => {
 });
 
 routing.run();
+
+/** Three interleaved noisy spirals in 2-D, shuffled with a seed: a task a linear model cannot fit. */
+function spirals(seed, perClass = 200) {
+  const rng = seededRandom(seed);
+  const points = [];
+  for (let i = 0; i < perClass * 3; i++) {
+    const label = i % 3;
+    const radius = (Math.floor(i / 3) + 1) / perClass;
+    const angle = (label * 2 * Math.PI) / 3 + radius * 4 + 0.15 * rng.normal();
+    points.push({ x: [radius * Math.cos(angle), radius * Math.sin(angle)], label });
+  }
+  for (let i = points.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.uniform() * (i + 1));
+    [points[i], points[j]] = [points[j], points[i]];
+  }
+  return { X: tf.tensor2d(points.map((p) => p.x)), Y: tf.oneHot(tf.tensor1d(points.map((p) => p.label), 'int32'), 3) };
+}
+
+const training = suite('PilotOptimizer trains with model.fit');
+
+for (const [backend, engine] of [['wasm', 'wasm'], ['cpu', 'tfjs']]) {
+  training(`a dense net reaches > 95% training accuracy on three spirals (${engine} engine on tfjs-backend-${backend})`, async () => {
+    await useBackend(backend);
+    const { X, Y } = spirals(11);
+    const glorot = (seed) => tf.initializers.glorotUniform({ seed });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [2], units: 64, activation: 'relu', kernelInitializer: glorot(1) }),
+        tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: glorot(2) }),
+        tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: glorot(3) }),
+      ],
+    });
+    const optimizer = new PilotOptimizer({ lr: 0.005, engine });
+    model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const history = await model.fit(X, Y, { epochs: 15, batchSize: 32, shuffle: false, verbose: 0 });
+    const [, accuracy] = model.evaluate(X, Y);
+    const trained = accuracy.dataSync()[0];
+    assert.ok(trained > 0.95, `training accuracy ${trained}`);
+    assert.ok(history.history.loss.at(-1) < history.history.loss[0] / 5, `loss ${history.history.loss[0]} -> ${history.history.loss.at(-1)}`);
+    tf.dispose([X, Y, accuracy]);
+    model.dispose();
+    optimizer.dispose();
+  });
+}
+
+training.run();
