@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { tf, useBackend, replayThroughTfjs } from './support/tfjs.js';
 import { TRACE_NAMES, TOLERANCE, loadTrace, optionsOf } from './support/traces.js';
 import { seededRandom } from './support/random.js';
-import { PilotOptimizer, engineForBackend } from '../dist/tfjs/index.js';
+import { PilotOptimizer, engineForBackend, registerWasmConv2DBackpropFilter } from '../dist/tfjs/index.js';
 
 const ENGINES = ['wasm', 'tfjs'];
 let unique = 0;
@@ -321,5 +321,40 @@ for (const [backend, engine] of [['wasm', 'wasm'], ['cpu', 'tfjs']]) {
     optimizer.dispose();
   });
 }
+
+training('a small conv net trains with model.fit on tfjs-backend-wasm (with the shipped Conv2DBackpropFilter)', async () => {
+  await useBackend('wasm');
+  registerWasmConv2DBackpropFilter();
+  const rng = seededRandom(12);
+  // 8x8 images: class 0 has a bright vertical bar, class 1 a horizontal one, at random places.
+  const images = [], labels = [];
+  for (let i = 0; i < 64; i++) {
+    const label = i % 2, at = 1 + Math.floor(rng.uniform() * 6);
+    const image = Array.from({ length: 64 }, () => 0.1 * rng.normal());
+    for (let k = 0; k < 8; k++) image[label ? at * 8 + k : k * 8 + at] += 1;
+    images.push(...image);
+    labels.push(label);
+  }
+  const X = tf.tensor4d(images, [64, 8, 8, 1]);
+  const Y = tf.oneHot(tf.tensor1d(labels, 'int32'), 2);
+  const glorot = (seed) => tf.initializers.glorotUniform({ seed });
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, strides: 1, padding: 'same', activation: 'relu', kernelInitializer: glorot(1) }),
+      tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: glorot(2) }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: glorot(3) }),
+    ],
+  });
+  const optimizer = new PilotOptimizer({ lr: 0.01 });
+  model.compile({ optimizer, loss: 'categoricalCrossentropy' });
+  const history = await model.fit(X, Y, { epochs: 8, batchSize: 16, shuffle: false, verbose: 0 });
+  const losses = history.history.loss;
+  assert.is(optimizer.engine, 'wasm');
+  assert.ok(losses.at(-1) < 0.5 * losses[0], `loss ${losses[0]} -> ${losses.at(-1)}`);
+  tf.dispose([X, Y]);
+  model.dispose();
+  optimizer.dispose();
+});
 
 training.run();

@@ -9,3 +9,4 @@ export type { PilotOptimizerConfig } from './pilot-optimizer.js';
 export type { EngineName } from './engine.js';
 export type { EngineChoice } from './routing.js';
 export { engineForBackend } from './routing.js';
+export { registerWasmConv2DBackpropFilter } from './wasm-conv2d-backprop-filter.js';
