@@ -102,7 +102,9 @@ function update(
   const vHat = mul(v, bias2);
   const n = add(mul(pm, mHat), mul(sub(1, pm), g));
   const magnitude = tf.pow(tf.maximum(tf.abs(n), TINY), sub(1, ps));
-  let d = div(mul(mul(magnitude, tf.sign(n)), -h.lr), add(tf.pow(vHat, pv), h.eps));
+  // sign(0) = 0 makes d = 0 for n = 0 (SPEC.md), also when the denominator is 0 (eps = 0, v = 0).
+  const step = div(mul(magnitude, -h.lr), add(tf.pow(vHat, pv), h.eps));
+  let d = tf.where(tf.equal(n, 0), tf.zerosLike(n), mul(step, tf.sign(n)));
   if (h.weightDecay !== 0) d = sub(d, mul(p, h.lr * h.weightDecay));
   return { m, v, p: add(p, d) };
 }
