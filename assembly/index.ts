@@ -12,7 +12,7 @@ import {
   accumulateMetaGradient, updatePolicy,
 } from './policy';
 import {
-  resetAgreement, agreement, agreementAndMeta, update,
+  resetAgreement, agreement, agreementAndMeta, update, streamFloor,
   sumDot, sumGradSquared, sumPrevSquared, metaSumM, metaSumV, metaSumS,
 } from './passes';
 import { exp, ln, lnNormal, pow } from './mathf';
@@ -106,6 +106,16 @@ function stepGroupWith<L>(group: usize, tensors: usize, count: i32): void {
     setSlot(tensor, TENSOR_RECORD_BIAS2, bias2);
   }
   updatePolicy(group);
+}
+
+/** The benchmark's memory-bandwidth floor over one tensor (passes.ts, streamFloor): the bytes of
+ *  a step's update, and no math. Not used by the optimizer. */
+export function streamFloorPass(param: usize, grad: usize, moment1: usize, moment2: usize, gradPrev: usize, length: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    streamFloor<v128>(param, grad, moment1, moment2, gradPrev, length);
+  } else {
+    streamFloor<f32>(param, grad, moment1, moment2, gradPrev, length);
+  }
 }
 
 // Element-wise maps of the vector math over `length` floats (a multiple of 4) in place, so tests

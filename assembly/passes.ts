@@ -140,3 +140,18 @@ export function update<L>(
     store<L>(gradPrev + i, g);
   }
 }
+
+/** The memory-bandwidth floor of a step, for the benchmark: reads p, g, m, v and gPrev and writes
+ *  p, m, v and gPrev, exactly the bytes `update` moves, with one add per stored value and no other
+ *  arithmetic. */
+export function streamFloor<L>(param: usize, grad: usize, moment1: usize, moment2: usize, gradPrev: usize, length: i32): void {
+  const stride = <usize>width<L>() * 4;
+  const end = <usize>length * 4;
+  for (let i: usize = 0; i < end; i += stride) {
+    const g = load<L>(grad + i);
+    store<L>(param + i, add<L>(load<L>(param + i), g));
+    store<L>(moment1 + i, add<L>(load<L>(moment1 + i), g));
+    store<L>(moment2 + i, add<L>(load<L>(moment2 + i), load<L>(gradPrev + i)));
+    store<L>(gradPrev + i, g);
+  }
+}

@@ -17,6 +17,8 @@ export interface CoreExports {
   mapLnNormal(data: number, length: number): void;
   mapExp(data: number, length: number): void;
   mapPow(data: number, exponents: number, length: number): void;
+  /** The benchmark's memory-bandwidth floor over one tensor (no optimizer math). */
+  streamFloorPass(param: number, grad: number, m: number, v: number, gradPrev: number, length: number): void;
 }
 
 export interface CoreInstance {

@@ -1,0 +1,112 @@
+// `npm run bench`: the PILOT step against what users would pick instead, side by side in one run
+// (the `benchmark` package). Step time per parameter at 64K, 1M, 4M and 16M parameters (4 tensors),
+// ratios to the 1-thread Wasm SIMD core, bytes of memory per parameter, and the issue's targets at
+// 4M. Writes bench/results.json with the machine it ran on.
+//   BENCH_SIZES=1M,4M  only those sizes;  BENCH_ROWS=simd,floor  only those rows (by key).
+import Benchmark from 'benchmark';
+import os from 'node:os';
+import { writeFileSync } from 'node:fs';
+import * as engines from './engines.js';
+
+const M = 2 ** 20;
+const ALL_SIZES = { '64K': 2 ** 16, '1M': M, '4M': 4 * M, '16M': 16 * M };
+const THREADS = Math.max(2, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8));
+const ROWS = [
+  { key: 'simd', label: 'PILOT Wasm SIMD, 1 thread', make: (n) => engines.pilot(n, { kernel: 'simd' }) },
+  { key: 'threads', label: `PILOT Wasm SIMD, ${THREADS} threads`, make: (n) => engines.pilot(n, { kernel: 'simd', threads: THREADS }) },
+  { key: 'cache', label: 'PILOT Wasm SIMD, 1 thread, cache: true', make: (n) => engines.pilot(n, { kernel: 'simd', cache: true }) },
+  { key: 'scalar', label: 'PILOT Wasm scalar build', make: (n) => engines.pilot(n, { kernel: 'scalar' }) },
+  { key: 'port', label: 'scalar TypeScript port', make: engines.port },
+  { key: 'adam', label: 'tf.train.adam, tfjs-backend-wasm', make: engines.tfAdam },
+  { key: 'floor', label: 'streaming floor (same bytes, no math)', make: engines.floor },
+];
+// Fewer samples where a step takes long; the slowest rows take seconds per step at 16M.
+const SAMPLING = { '64K': { minSamples: 20, maxTime: 1 }, '1M': { minSamples: 8, maxTime: 1 }, '4M': { minSamples: 6, maxTime: 1.5 }, '16M': { minSamples: 3, maxTime: 1 } };
+
+const pick = (env, all) => (process.env[env] ? process.env[env].split(',') : all);
+const sizes = pick('BENCH_SIZES', Object.keys(ALL_SIZES));
+const rowKeys = pick('BENCH_ROWS', ROWS.map((r) => r.key));
+const rows = ROWS.filter((r) => rowKeys.includes(r.key));
+
+function runSuite(suite) {
+  return new Promise((resolve) => suite.on('complete', resolve).run({ async: false }));
+}
+
+const results = [];
+for (const size of sizes) {
+  const parameters = ALL_SIZES[size];
+  for (const row of rows) {
+    let engine;
+    try {
+      engine = await row.make(parameters);
+    } catch (error) {
+      console.error(`  ${row.label} @ ${size}: skipped (${error.message})`);
+      continue;
+    }
+    // Warm up: at least 3 steps and 0.3 s, so V8 has tiered every Wasm function up to TurboFan.
+    for (let k = 0, start = performance.now(); k < 3 || performance.now() - start < 300; k++) engine.step();
+    const suite = new Benchmark.Suite().add(row.label, engine.step, SAMPLING[size]);
+    await runSuite(suite);
+    engine.check?.();
+    const stats = suite[0].stats;
+    const result = {
+      size, parameters, key: row.key, label: row.label, threads: engine.threads ?? 1,
+      nsPerParam: (stats.mean * 1e9) / parameters, rme: stats.rme, samples: stats.sample.length,
+      bytesPerParam: engine.bytes / parameters,
+    };
+    results.push(result);
+    console.error(`  ${size} ${row.label}: ${result.nsPerParam.toFixed(2)} ns/param ±${stats.rme.toFixed(1)}% (${result.samples} samples)`);
+    engine.dispose();
+    globalThis.gc?.();
+  }
+}
+
+const find = (size, key) => results.find((r) => r.size === size && r.key === key);
+const ratio = (size, key) => {
+  const simd = find(size, 'simd');
+  const row = find(size, key);
+  return simd && row ? row.nsPerParam / simd.nsPerParam : undefined;
+};
+
+const machine = {
+  cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version,
+  platform: `${os.platform()} ${os.arch()}`, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+};
+console.log(`\nPILOT step, ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ns per parameter (ratio to the 1-thread SIMD core)\n`);
+const shownSizes = sizes.filter((s) => results.some((r) => r.size === s));
+console.log(`| | ${shownSizes.join(' | ')} | memory bytes/param |`);
+console.log(`|---|${shownSizes.map(() => '---:|').join('')}---:|`);
+for (const row of rows) {
+  const cells = shownSizes.map((s) => {
+    const r = find(s, row.key);
+    if (!r) return '–';
+    const x = ratio(s, row.key);
+    return `${r.nsPerParam.toFixed(2)} (${x === undefined ? '?' : `${x.toFixed(2)}x`})`;
+  });
+  const any = results.filter((r) => r.key === row.key);
+  if (!any.length) continue;
+  const bytes = any[any.length - 1].bytesPerParam;
+  console.log(`| ${row.label} | ${cells.join(' | ')} | ${bytes.toFixed(2)} |`);
+}
+
+const at = '4M';
+const faster = (key) => { const x = ratio(at, key); return x === undefined ? undefined : 1 / x; };
+const targets = [
+  { target: '1-thread SIMD <= 1.0x tf.train.adam (tfjs wasm)', value: faster('adam'), met: (v) => v !== undefined && 1 / v <= 1.0, show: (v) => `${(1 / v).toFixed(2)}x adam's time` },
+  { target: '1-thread SIMD <= 2.0x the streaming floor', value: faster('floor'), met: (v) => 1 / v <= 2.0, show: (v) => `${(1 / v).toFixed(2)}x the floor's time` },
+  { target: `${THREADS} threads >= 1.7x faster than 1 thread`, value: ratio(at, 'threads'), met: (v) => 1 / v >= 1.7, show: (v) => `${(1 / v).toFixed(2)}x faster` },
+  { target: 'SIMD >= 3x the scalar Wasm build', value: ratio(at, 'scalar'), met: (v) => v >= 3, show: (v) => `${v.toFixed(2)}x` },
+  { target: 'SIMD >= 30x the scalar TypeScript port', value: ratio(at, 'port'), met: (v) => v >= 30, show: (v) => `${v.toFixed(2)}x` },
+  { target: '<= 3 floats of state per parameter by default', value: find(at, 'simd') && (find(at, 'simd').bytesPerParam - 8) / 4, met: (v) => v <= 3.05, show: (v) => `${v.toFixed(2)} floats (p and g excluded)` },
+];
+console.log(`\nTargets at ${at}:`);
+const targetResults = targets.map((t) => {
+  const measured = t.value === undefined ? undefined : t.show(t.value);
+  const met = t.value === undefined ? undefined : t.met(t.value);
+  console.log(`  ${met === undefined ? 'not measured' : met ? 'met    ' : 'NOT met'}  ${t.target}${measured ? `: ${measured}` : ''}`);
+  return { target: t.target, measured, met };
+});
+
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({
+  date: new Date().toISOString(), command: 'npm run bench', machine, results, targets: targetResults,
+}, null, 2)}\n`);
