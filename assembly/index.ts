@@ -69,8 +69,9 @@ function stepGroupWith<L>(group: usize, tensors: usize, count: i32): void {
     agreementAndMeta<L>(
       pointer(tensor, TENSOR_GRAD), pointer(tensor, TENSOR_GRAD_PREV),
       pointer(tensor, TENSOR_M), pointer(tensor, TENSOR_V), length,
-      slot(tensor, TENSOR_RECORD_PM), slot(tensor, TENSOR_RECORD_PV), psOld,
-      slot(tensor, TENSOR_RECORD_BIAS1), slot(tensor, TENSOR_RECORD_BIAS2),
+      <f32>slot(tensor, TENSOR_RECORD_PM), <f32>(1 - slot(tensor, TENSOR_RECORD_PM)),
+      <f32>slot(tensor, TENSOR_RECORD_PV), <f32>-psOld,
+      <f32>slot(tensor, TENSOR_RECORD_BIAS1), <f32>slot(tensor, TENSOR_RECORD_BIAS2),
     );
     accumulateMetaGradient(
       group, slot(tensor, TENSOR_RECORD_RHO),
@@ -95,7 +96,8 @@ function stepGroupWith<L>(group: usize, tensors: usize, count: i32): void {
     update<L>(
       pointer(tensor, TENSOR_PARAM), pointer(tensor, TENSOR_GRAD), pointer(tensor, TENSOR_M),
       pointer(tensor, TENSOR_V), pointer(tensor, TENSOR_GRAD_PREV), <i32>slot(tensor, TENSOR_LENGTH),
-      beta1, beta2, bias1, bias2, pm, pv, ps, lr, slot(group, GROUP_EPS), keep,
+      <f32>beta1, <f32>(1 - beta1), <f32>beta2, <f32>(1 - beta2), <f32>bias1, <f32>bias2,
+      <f32>pm, <f32>(1 - pm), <f32>pv, <f32>(1 - ps), <f32>-lr, <f32>slot(group, GROUP_EPS), <f32>keep,
     );
     setSlot(tensor, TENSOR_HAS_RECORD, 1);
     setSlot(tensor, TENSOR_RECORD_PM, pm);

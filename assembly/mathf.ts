@@ -11,33 +11,48 @@ import {
   ZERO_F, ONE, HALF, INFINITY, NEG_INFINITY, NAN, EXP_LOWER, EXP_UPPER, LOG2E, ROUNDING_SHIFT, LN2_HI, LN2_LO,
   EXP_P0, EXP_P1, EXP_P2, EXP_P3, EXP_P4, EXP_P5,
   LN_P0, LN_P1, LN_P2, LN_P3, LN_P4, LN_P5, LN_P6, LN_P7, LN_P8,
-  SMALLEST_NORMAL, TWO_POW_23, MINUS_23,
+  SMALLEST_NORMAL, TWO_POW_23, MINUS_23, EXPONENT_BIAS, SQRT_HALF_BITS, MANTISSA_MASK,
 } from './constants';
 
 /** e^x. Overflows to +Infinity above ~88.72, underflows through subnormals to 0 below ~-103.97;
  *  NaN gives NaN. */
-@inline export function exp<L>(x: L): L {
+@inline export function exp<L>(
+  x: L,
+  // The constants, as parameters so a hot loop can load them into locals once, before the loop.
+  lower: L = c<L>(EXP_LOWER), upper: L = c<L>(EXP_UPPER), log2e: L = c<L>(LOG2E), shift: L = c<L>(ROUNDING_SHIFT),
+  ln2Hi: L = c<L>(LN2_HI), ln2Lo: L = c<L>(LN2_LO), p0: L = c<L>(EXP_P0), p1: L = c<L>(EXP_P1), p2: L = c<L>(EXP_P2),
+  p3: L = c<L>(EXP_P3), p4: L = c<L>(EXP_P4), p5: L = c<L>(EXP_P5), one: L = c<L>(ONE), bias: L = c<L>(EXPONENT_BIAS),
+): L {
   // -104 and 89 are just past the points where e^x leaves the float32 range; clamping keeps k
   // within what scaleByPowerOfTwo applies exactly.
-  const clamped = atMost<L>(atLeast<L>(x, c<L>(EXP_LOWER)), c<L>(EXP_UPPER));
-  const shifted = add<L>(mul<L>(clamped, c<L>(LOG2E)), c<L>(ROUNDING_SHIFT));
-  const k = sub<L>(shifted, c<L>(ROUNDING_SHIFT));
-  let r = sub<L>(clamped, mul<L>(k, c<L>(LN2_HI)));
-  r = sub<L>(r, mul<L>(k, c<L>(LN2_LO)));
+  const clamped = atMost<L>(atLeast<L>(x, lower), upper);
+  const shifted = add<L>(mul<L>(clamped, log2e), shift);
+  const k = sub<L>(shifted, shift);
+  let r = sub<L>(clamped, mul<L>(k, ln2Hi));
+  r = sub<L>(r, mul<L>(k, ln2Lo));
   const r2 = mul<L>(r, r);
-  let p = add<L>(mul<L>(c<L>(EXP_P0), r), c<L>(EXP_P1));
-  p = add<L>(mul<L>(p, r), c<L>(EXP_P2));
-  p = add<L>(mul<L>(p, r), c<L>(EXP_P3));
-  p = add<L>(mul<L>(p, r), c<L>(EXP_P4));
-  p = add<L>(mul<L>(p, r), c<L>(EXP_P5));
-  p = add<L>(add<L>(mul<L>(p, r2), r), c<L>(ONE));
-  return scaleByPowerOfTwo<L>(p, shifted);
+  let p = add<L>(mul<L>(p0, r), p1);
+  p = add<L>(mul<L>(p, r), p2);
+  p = add<L>(mul<L>(p, r), p3);
+  p = add<L>(mul<L>(p, r), p4);
+  p = add<L>(mul<L>(p, r), p5);
+  p = add<L>(add<L>(mul<L>(p, r2), r), one);
+  return scaleByPowerOfTwo<L>(p, shifted, shift, bias);
 }
 
 /** ln(x) for x that is positive and normal, +Infinity or NaN (the clamped arguments of the step);
  *  cheaper than `ln`. */
-@inline export function lnNormal<L>(x: L): L {
-  return selectLess<L>(x, c<L>(INFINITY), lnKernel<L>(x, reducedExponent<L>(x)), x);
+@inline export function lnNormal<L>(
+  x: L,
+  infinity: L = c<L>(INFINITY), sqrtHalfBits: L = c<L>(SQRT_HALF_BITS), mantissa: L = c<L>(MANTISSA_MASK), one: L = c<L>(ONE),
+  p0: L = c<L>(LN_P0), p1: L = c<L>(LN_P1), p2: L = c<L>(LN_P2), p3: L = c<L>(LN_P3), p4: L = c<L>(LN_P4),
+  p5: L = c<L>(LN_P5), p6: L = c<L>(LN_P6), p7: L = c<L>(LN_P7), p8: L = c<L>(LN_P8),
+  ln2Hi: L = c<L>(LN2_HI), ln2Lo: L = c<L>(LN2_LO), half: L = c<L>(HALF),
+): L {
+  const kernel = lnKernel<L>(
+    x, reducedExponent<L>(x, sqrtHalfBits), sqrtHalfBits, mantissa, one, p0, p1, p2, p3, p4, p5, p6, p7, p8, ln2Hi, ln2Lo, half,
+  );
+  return selectLess<L>(x, infinity, kernel, x);
 }
 
 /** ln(x) for every float32: 0 gives -Infinity, negatives give NaN, subnormals are exact to the
@@ -45,8 +60,11 @@ import {
 @inline export function ln<L>(x: L): L {
   const subnormal = c<L>(SMALLEST_NORMAL);
   const scaled = selectLess<L>(x, subnormal, mul<L>(x, c<L>(TWO_POW_23)), x);
-  const exponent = add<L>(reducedExponent<L>(scaled), selectLess<L>(x, subnormal, c<L>(MINUS_23), c<L>(ZERO_F)));
-  let result = lnKernel<L>(scaled, exponent);
+  const exponent = add<L>(reducedExponent<L>(scaled, c<L>(SQRT_HALF_BITS)), selectLess<L>(x, subnormal, c<L>(MINUS_23), c<L>(ZERO_F)));
+  let result = lnKernel<L>(
+    scaled, exponent, c<L>(SQRT_HALF_BITS), c<L>(MANTISSA_MASK), c<L>(ONE), c<L>(LN_P0), c<L>(LN_P1), c<L>(LN_P2),
+    c<L>(LN_P3), c<L>(LN_P4), c<L>(LN_P5), c<L>(LN_P6), c<L>(LN_P7), c<L>(LN_P8), c<L>(LN2_HI), c<L>(LN2_LO), c<L>(HALF),
+  );
   result = selectLess<L>(x, c<L>(INFINITY), result, x);
   result = selectEqual<L>(x, c<L>(ZERO_F), c<L>(NEG_INFINITY), result);
   return selectLess<L>(x, c<L>(ZERO_F), c<L>(NAN), result);
@@ -58,19 +76,22 @@ import {
 }
 
 /** ln(2^exponent * m) with m = reducedSignificand(x) in [sqrt(1/2), sqrt(2)). */
-@inline function lnKernel<L>(x: L, exponent: L): L {
-  const f = sub<L>(reducedSignificand<L>(x), c<L>(ONE));
+@inline function lnKernel<L>(
+  x: L, exponent: L, sqrtHalfBits: L, mantissa: L, one: L,
+  p0: L, p1: L, p2: L, p3: L, p4: L, p5: L, p6: L, p7: L, p8: L, ln2Hi: L, ln2Lo: L, half: L,
+): L {
+  const f = sub<L>(reducedSignificand<L>(x, sqrtHalfBits, mantissa), one);
   const f2 = mul<L>(f, f);
-  let y = add<L>(mul<L>(c<L>(LN_P0), f), c<L>(LN_P1));
-  y = add<L>(mul<L>(y, f), c<L>(LN_P2));
-  y = add<L>(mul<L>(y, f), c<L>(LN_P3));
-  y = add<L>(mul<L>(y, f), c<L>(LN_P4));
-  y = add<L>(mul<L>(y, f), c<L>(LN_P5));
-  y = add<L>(mul<L>(y, f), c<L>(LN_P6));
-  y = add<L>(mul<L>(y, f), c<L>(LN_P7));
-  y = add<L>(mul<L>(y, f), c<L>(LN_P8));
+  let y = add<L>(mul<L>(p0, f), p1);
+  y = add<L>(mul<L>(y, f), p2);
+  y = add<L>(mul<L>(y, f), p3);
+  y = add<L>(mul<L>(y, f), p4);
+  y = add<L>(mul<L>(y, f), p5);
+  y = add<L>(mul<L>(y, f), p6);
+  y = add<L>(mul<L>(y, f), p7);
+  y = add<L>(mul<L>(y, f), p8);
   y = mul<L>(mul<L>(y, f), f2);
-  y = add<L>(y, mul<L>(exponent, c<L>(LN2_LO)));
-  y = sub<L>(y, mul<L>(f2, c<L>(HALF)));
-  return add<L>(add<L>(f, y), mul<L>(exponent, c<L>(LN2_HI)));
+  y = add<L>(y, mul<L>(exponent, ln2Lo));
+  y = sub<L>(y, mul<L>(f2, half));
+  return add<L>(add<L>(f, y), mul<L>(exponent, ln2Hi));
 }

@@ -5,7 +5,11 @@
 // Sums are accumulated in float32 lanes over chunks of CHUNK_BYTES and the chunks are added in
 // float64: as fast as plain float32 accumulation and about as accurate as float64.
 import { constant as c, zero, add, sub, mul, div, atLeast, abs, splat, withSignOf, sumLanes, width } from './lanes';
-import { ONE, TINY, META_EPS } from './constants';
+import {
+  ONE, TINY, META_EPS, EXP_LOWER, EXP_UPPER, LOG2E, ROUNDING_SHIFT, LN2_HI, LN2_LO, EXPONENT_BIAS, HALF,
+  EXP_P0, EXP_P1, EXP_P2, EXP_P3, EXP_P4, EXP_P5, INFINITY, SQRT_HALF_BITS, MANTISSA_MASK,
+  LN_P0, LN_P1, LN_P2, LN_P3, LN_P4, LN_P5, LN_P6, LN_P7, LN_P8,
+} from './constants';
 import { exp, ln, lnNormal } from './mathf';
 
 const CHUNK_BYTES: usize = 4096;
@@ -51,19 +55,31 @@ export function agreement<L>(grad: usize, gradPrev: usize, length: i32): void {
  *  n = pm*mHat + (1-pm)*gPrev, exactly as `update` computed them. */
 export function agreementAndMeta<L>(
   grad: usize, gradPrev: usize, moment1: usize, moment2: usize, length: i32,
-  pm: f64, pv: f64, ps: f64, bias1: f64, bias2: f64,
+  // The record's numbers as the float32 the update multiplied by (the caller converts them, so
+  // that V8 has no conversion to sink into the loop).
+  pm: f32, oneMinusPm: f32, pv: f32, negPs: f32, bias1: f32, bias2: f32,
 ): void {
   const stride = <usize>width<L>() * 4;
   const end = <usize>length * 4;
-  const pmL = splat<L>(<f32>pm);
-  const oneMinusPmL = splat<L>(<f32>(1 - pm));
-  const pvL = splat<L>(<f32>pv);
-  const negPsL = splat<L>(<f32>-ps);
-  const bias1L = splat<L>(<f32>bias1);
-  const bias2L = splat<L>(<f32>bias2);
+  const pmL = splat<L>(pm);
+  const oneMinusPmL = splat<L>(oneMinusPm);
+  const pvL = splat<L>(pv);
+  const negPsL = splat<L>(negPs);
+  const bias1L = splat<L>(bias1);
+  const bias2L = splat<L>(bias2);
   metaSumM = 0;
   metaSumV = 0;
   metaSumS = 0;
+  {
+    // Every constant of the math in a local, loaded once before the loop: V8 would otherwise
+    // reload each one from memory and spill it on every iteration.
+    const kLower = c<L>(EXP_LOWER), kUpper = c<L>(EXP_UPPER), kLog2e = c<L>(LOG2E), kShift = c<L>(ROUNDING_SHIFT);
+    const kLn2Hi = c<L>(LN2_HI), kLn2Lo = c<L>(LN2_LO), kOne = c<L>(ONE), kBias = c<L>(EXPONENT_BIAS), kHalf = c<L>(HALF);
+    const kE0 = c<L>(EXP_P0), kE1 = c<L>(EXP_P1), kE2 = c<L>(EXP_P2), kE3 = c<L>(EXP_P3), kE4 = c<L>(EXP_P4), kE5 = c<L>(EXP_P5);
+    const kInf = c<L>(INFINITY), kSqrtHalf = c<L>(SQRT_HALF_BITS), kMantissa = c<L>(MANTISSA_MASK);
+    const kL0 = c<L>(LN_P0), kL1 = c<L>(LN_P1), kL2 = c<L>(LN_P2), kL3 = c<L>(LN_P3), kL4 = c<L>(LN_P4);
+    const kL5 = c<L>(LN_P5), kL6 = c<L>(LN_P6), kL7 = c<L>(LN_P7), kL8 = c<L>(LN_P8), kTiny = c<L>(TINY);
+  const kMetaEps = c<L>(META_EPS);
   for (let chunk: usize = 0; chunk < end; chunk += CHUNK_BYTES) {
     const stop = chunk + CHUNK_BYTES < end ? chunk + CHUNK_BYTES : end;
     let dot = zero<L>(), gg = zero<L>(), pp = zero<L>();
@@ -78,12 +94,12 @@ export function agreementAndMeta<L>(
       const mHat = mul<L>(load<L>(moment1 + i), bias1L);
       const vHat = mul<L>(load<L>(moment2 + i), bias2L);
       const n = add<L>(mul<L>(pmL, mHat), mul<L>(oneMinusPmL, gOld));
-      const lnV = lnNormal<L>(atLeast<L>(vHat, c<L>(TINY)));
-      const vPow = exp<L>(mul<L>(pvL, lnV));
-      const invDen = div<L>(c<L>(ONE), add<L>(vPow, c<L>(META_EPS)));
-      const nAbs = atLeast<L>(abs<L>(n), c<L>(TINY));
-      const lnN = lnNormal<L>(nAbs);
-      const a = exp<L>(mul<L>(negPsL, lnN));
+      const lnV = lnNormal<L>(atLeast<L>(vHat, kTiny), kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kL8, kLn2Hi, kLn2Lo, kHalf);
+      const vPow = exp<L>(mul<L>(pvL, lnV), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kE5, kOne, kBias);
+      const invDen = div<L>(kOne, add<L>(vPow, kMetaEps));
+      const nAbs = atLeast<L>(abs<L>(n), kTiny);
+      const lnN = lnNormal<L>(nAbs, kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kL8, kLn2Hi, kLn2Lo, kHalf);
+      const a = exp<L>(mul<L>(negPsL, lnN), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kE5, kOne, kBias);
       const signedB = withSignOf<L>(mul<L>(nAbs, a), n);
       const gOverDen = mul<L>(g, invDen);
       accM = add<L>(accM, mul<L>(mul<L>(gOverDen, a), sub<L>(mHat, gOld)));
@@ -97,31 +113,41 @@ export function agreementAndMeta<L>(
     metaSumV += sumLanes<L>(accV);
     metaSumS += sumLanes<L>(accS);
   }
+  }
 }
 
 /** Step 5 over one tensor: the moments, the policy-shaped update with decoupled decay, and
  *  gPrev = g. `keep` is 1 - lr*weightDecay. */
 export function update<L>(
   param: usize, grad: usize, moment1: usize, moment2: usize, gradPrev: usize, length: i32,
-  beta1: f64, beta2: f64, bias1: f64, bias2: f64,
-  pm: f64, pv: f64, ps: f64, lr: f64, eps: f64, keep: f64,
+  // Every per-call number as the float32 the loop multiplies by (see agreementAndMeta).
+  beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, bias1: f32, bias2: f32,
+  pm: f32, oneMinusPm: f32, pv: f32, oneMinusPs: f32, negLr: f32, eps: f32, keep: f32,
 ): void {
   const stride = <usize>width<L>() * 4;
   const end = <usize>length * 4;
-  const beta1L = splat<L>(<f32>beta1);
-  const oneMinusBeta1L = splat<L>(<f32>(1 - beta1));
-  const beta2L = splat<L>(<f32>beta2);
-  const oneMinusBeta2L = splat<L>(<f32>(1 - beta2));
-  const bias1L = splat<L>(<f32>bias1);
-  const bias2L = splat<L>(<f32>bias2);
-  const pmL = splat<L>(<f32>pm);
-  const oneMinusPmL = splat<L>(<f32>(1 - pm));
-  const pvL = splat<L>(<f32>pv);
-  const oneMinusPsL = splat<L>(<f32>(1 - ps));
-  const negLrL = splat<L>(<f32>-lr);
-  const epsL = splat<L>(<f32>eps);
-  const keepL = splat<L>(<f32>keep);
+  const beta1L = splat<L>(beta1);
+  const oneMinusBeta1L = splat<L>(oneMinusBeta1);
+  const beta2L = splat<L>(beta2);
+  const oneMinusBeta2L = splat<L>(oneMinusBeta2);
+  const bias1L = splat<L>(bias1);
+  const bias2L = splat<L>(bias2);
+  const pmL = splat<L>(pm);
+  const oneMinusPmL = splat<L>(oneMinusPm);
+  const pvL = splat<L>(pv);
+  const oneMinusPsL = splat<L>(oneMinusPs);
+  const negLrL = splat<L>(negLr);
+  const epsL = splat<L>(eps);
+  const keepL = splat<L>(keep);
   const pvIsZero = pv == 0;
+  // Every constant of the math in a local, loaded once before the loop: V8 would otherwise
+  // reload each one from memory and spill it on every iteration.
+  const kLower = c<L>(EXP_LOWER), kUpper = c<L>(EXP_UPPER), kLog2e = c<L>(LOG2E), kShift = c<L>(ROUNDING_SHIFT);
+  const kLn2Hi = c<L>(LN2_HI), kLn2Lo = c<L>(LN2_LO), kOne = c<L>(ONE), kBias = c<L>(EXPONENT_BIAS), kHalf = c<L>(HALF);
+  const kE0 = c<L>(EXP_P0), kE1 = c<L>(EXP_P1), kE2 = c<L>(EXP_P2), kE3 = c<L>(EXP_P3), kE4 = c<L>(EXP_P4), kE5 = c<L>(EXP_P5);
+  const kInf = c<L>(INFINITY), kSqrtHalf = c<L>(SQRT_HALF_BITS), kMantissa = c<L>(MANTISSA_MASK);
+  const kL0 = c<L>(LN_P0), kL1 = c<L>(LN_P1), kL2 = c<L>(LN_P2), kL3 = c<L>(LN_P3), kL4 = c<L>(LN_P4);
+  const kL5 = c<L>(LN_P5), kL6 = c<L>(LN_P6), kL7 = c<L>(LN_P7), kL8 = c<L>(LN_P8), kTiny = c<L>(TINY);
   for (let i: usize = 0; i < end; i += stride) {
     const g = load<L>(grad + i);
     const m = add<L>(mul<L>(beta1L, load<L>(moment1 + i)), mul<L>(oneMinusBeta1L, g));
@@ -129,10 +155,10 @@ export function update<L>(
     const mHat = mul<L>(m, bias1L);
     const vHat = mul<L>(v, bias2L);
     const n = add<L>(mul<L>(pmL, mHat), mul<L>(oneMinusPmL, g));
-    const nAbs = atLeast<L>(abs<L>(n), c<L>(TINY));
-    const magnitude = exp<L>(mul<L>(oneMinusPsL, lnNormal<L>(nAbs)));
+    const nAbs = atLeast<L>(abs<L>(n), kTiny);
+    const magnitude = exp<L>(mul<L>(oneMinusPsL, lnNormal<L>(nAbs, kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kL8, kLn2Hi, kLn2Lo, kHalf)), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kE5, kOne, kBias);
     // v_hat is not clamped here: 0^pv is 0 for pv > 0, and x^0 is 1 for every x.
-    const vPow = pvIsZero ? c<L>(ONE) : exp<L>(mul<L>(pvL, ln<L>(vHat)));
+    const vPow = pvIsZero ? kOne : exp<L>(mul<L>(pvL, ln<L>(vHat)), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kE5, kOne, kBias);
     const step = div<L>(mul<L>(withSignOf<L>(magnitude, n), negLrL), add<L>(vPow, epsL));
     store<L>(param + i, add<L>(mul<L>(load<L>(param + i), keepL), step));
     store<L>(moment1 + i, m);
