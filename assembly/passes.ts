@@ -12,9 +12,10 @@ import {
 } from './constants';
 import { exp, ln, lnNormal } from './mathf';
 
-const CHUNK_BYTES: usize = 4096;
+export const CHUNK_ELEMENTS = 1024;
+const CHUNK_BYTES: usize = CHUNK_ELEMENTS * 4;
 
-/** Step 1 (agreement): sum(g*gPrev), sum(g*g), sum(gPrev*gPrev), added up across tensors. */
+/** Step 1 (agreement): sum(g*gPrev), sum(g*g), sum(gPrev*gPrev) since the last resetSums(). */
 export let sumDot: f64 = 0;
 export let sumGradSquared: f64 = 0;
 export let sumPrevSquared: f64 = 0;
@@ -24,10 +25,13 @@ export let metaSumM: f64 = 0;
 export let metaSumV: f64 = 0;
 export let metaSumS: f64 = 0;
 
-export function resetAgreement(): void {
+export function resetSums(): void {
   sumDot = 0;
   sumGradSquared = 0;
   sumPrevSquared = 0;
+  metaSumM = 0;
+  metaSumV = 0;
+  metaSumS = 0;
 }
 
 /** Step 1 over one tensor that has no record of an earlier update. */
@@ -67,9 +71,6 @@ export function agreementAndMeta<L>(
   const negPsL = splat<L>(negPs);
   const bias1L = splat<L>(bias1);
   const bias2L = splat<L>(bias2);
-  metaSumM = 0;
-  metaSumV = 0;
-  metaSumS = 0;
   {
     // Every constant of the math in a local, loaded once before the loop: V8 would otherwise
     // reload each one from memory and spill it on every iteration.

@@ -45,3 +45,7 @@ export const TENSOR_RECORD_RHO = 11;
 export const TENSOR_RECORD_BIAS1 = 12;
 export const TENSOR_RECORD_BIAS2 = 13;
 export const TENSOR_SLOTS = 14;
+
+/** Per tensor and thread slice, in a separate area: the slice's float64 partial sums of a step,
+ *  dot, g*g, gPrev*gPrev and the three meta-gradient sums. */
+export const PARTIAL_SLOTS = 6;

@@ -321,7 +321,7 @@ export class PILOT {
     });
     this.paramGroups.forEach((group, g) => {
       const tensors = group.tensors.length ? this.#recordByte(this.#plan.tensorSlot[group.tensors[0]]) : 0;
-      core.exports.stepGroup(this.#recordByte(this.#plan.groupSlot[g]), tensors, group.tensors.length);
+      core.exports.stepGroup(this.#recordByte(this.#plan.groupSlot[g]), tensors, group.tensors.length, this.#plan.partialsByte);
     });
     this.#history?.forEach((history, g) => {
       const s = this.state(g);

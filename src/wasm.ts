@@ -12,7 +12,12 @@ export interface CoreExports {
   heapBase(): number;
   laneWidth(): number;
   refreshPolicy(group: number): void;
-  stepGroup(group: number, tensors: number, count: number): void;
+  /** A whole step of one group on this thread; `partials`: the plan's partial-sum area. */
+  stepGroup(group: number, tensors: number, count: number, partials: number): void;
+  /** The three phases of a step, for threads (assembly/index.ts). */
+  reduceSlice(tensors: number, count: number, partials: number, slice: number, slices: number): void;
+  combineSlices(group: number, tensors: number, count: number, partials: number, slices: number): void;
+  updateSlice(group: number, tensors: number, count: number, slice: number, slices: number): void;
   mapLn(data: number, length: number): void;
   mapLnNormal(data: number, length: number): void;
   mapExp(data: number, length: number): void;
