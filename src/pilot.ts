@@ -7,7 +7,10 @@ import {
 } from './options.js';
 import { type GroupSpec, type TensorInput, resolveGroups } from './groups.js';
 import { type MemoryPlan, planMemory } from './memory-plan.js';
-import { type CoreInstance, type Kernel, type KernelChoice, coreHeapBase, instantiateCore, resolveKernel } from './wasm.js';
+import {
+  type CoreInstance, type Kernel, type KernelChoice, coreHeapBase, instantiateCore, resolveKernel, threadsUnavailableReason,
+} from './wasm.js';
+import { ThreadPool } from './threads.js';
 import {
   type PilotStateDict, type UpdateRecord, STATE_DICT_FORMAT, STATE_DICT_VERSION, parseStateDict,
 } from './state-dict.js';
@@ -18,6 +21,10 @@ export interface PilotOptions extends Partial<Hyperparameters> {
   kernel?: KernelChoice;
   /** Record r, rho, pm, pv, ps and phi after every step, for `diagnostics()`. */
   diagnostics?: boolean;
+  /** Threads a step runs on (default 1): the calling thread and `threads - 1` workers over one
+   *  shared WebAssembly.Memory. Where memory cannot be shared (a browser page that is not
+   *  cross-origin isolated), the optimizer runs on 1 thread and `threadsFallback` says why. */
+  threads?: number;
 }
 
 export interface StepOptions {
@@ -51,9 +58,24 @@ export interface PilotDiagnostics {
   phi: number[][];
 }
 
-const OPTION_NAMES = new Set<string>([...HYPERPARAMETER_NAMES, 'kernel', 'diagnostics']);
+const OPTION_NAMES = new Set<string>([...HYPERPARAMETER_NAMES, 'kernel', 'diagnostics', 'threads']);
 const GROUP_OPTION_NAMES = new Set<string>([...HYPERPARAMETER_NAMES, 'tensors']);
 const INITIAL_PHI_CONSTANTS = [1.4, 3.0, -2.0];
+
+function checkThreads(threads: unknown): number {
+  if (threads === undefined) return 1;
+  if (!Number.isInteger(threads) || (threads as number) < 1 || (threads as number) > 256) {
+    throw new RangeError(`threads must be an integer in [1, 256], got ${String(threads)}`);
+  }
+  return threads as number;
+}
+
+/** Where a multi-threaded optimizer comes from: its core, and its workers when it has them. */
+interface Engine {
+  core: CoreInstance;
+  pool: ThreadPool | null;
+  fallback: string | null;
+}
 
 function rejectUnknown(object: object, known: Set<string>, where: string): void {
   for (const key of Object.keys(object)) {
@@ -134,9 +156,14 @@ interface GroupLayout {
 export class PILOT {
   /** The build of the core this optimizer runs on. */
   readonly kernel: Kernel;
+  /** Threads each step runs on: `threads` as asked, or 1 where threads are unavailable. */
+  readonly threads: number;
+  /** Why the optimizer runs on fewer threads than `threads` asked for; null when it does not. */
+  readonly threadsFallback: string | null;
   readonly shapes: readonly (readonly number[])[];
   readonly paramGroups: readonly ParamGroup[];
   #core: CoreInstance | null;
+  #pool: ThreadPool | null;
   readonly #plan: MemoryPlan;
   readonly #slots: Float64Array;
   readonly #params: Float32Array[];
@@ -144,9 +171,13 @@ export class PILOT {
   readonly #tensorGroup: number[];
   readonly #history: PilotDiagnostics[] | null;
 
-  private constructor(core: CoreInstance, plan: MemoryPlan, groups: GroupLayout[], diagnostics: boolean) {
+  private constructor(engine: Engine, plan: MemoryPlan, groups: GroupLayout[], diagnostics: boolean) {
+    const core = engine.core;
     this.kernel = core.kernel;
     this.#core = core;
+    this.#pool = engine.pool;
+    this.threads = engine.pool?.threads ?? 1;
+    this.threadsFallback = engine.fallback;
     this.#plan = plan;
     const buffer = core.memory.buffer;
     this.#slots = new Float64Array(buffer, plan.recordsByte, plan.recordSlots);
@@ -176,11 +207,25 @@ export class PILOT {
     });
   }
 
-  static async #allocate(groups: GroupLayout[], kernelChoice: KernelChoice | undefined, diagnostics: boolean): Promise<PILOT> {
+  static async #allocate(
+    groups: GroupLayout[], kernelChoice: KernelChoice | undefined, diagnostics: boolean, threadsAsked: number,
+  ): Promise<PILOT> {
     const kernel = resolveKernel(kernelChoice);
+    const unavailable = threadsAsked > 1 ? threadsUnavailableReason() : null;
+    const threads = unavailable === null ? threadsAsked : 1;
     const sizes = groups.flatMap((g) => g.tensorShapes.map((s) => s.reduce((a, b) => a * b, 1)));
-    const plan = planMemory(await coreHeapBase(kernel), groups.map((g) => g.hyperparameters.degree), sizes);
-    return new PILOT(await instantiateCore(kernel, plan.pages), plan, groups, diagnostics);
+    const plan = planMemory(await coreHeapBase(kernel), groups.map((g) => g.hyperparameters.degree), sizes, threads);
+    // One thread takes the build over unshared memory, so it pays nothing for threading.
+    const core = await instantiateCore(kernel, plan.pages, threads > 1);
+    let engine: Engine = { core, pool: null, fallback: unavailable };
+    if (threads > 1) {
+      try {
+        engine = { core, pool: await ThreadPool.start(core, plan.controlByte, threads), fallback: null };
+      } catch (error) {
+        engine = { core, pool: null, fallback: `worker threads could not start (${(error as Error).message})` };
+      }
+    }
+    return new PILOT(engine, plan, groups, diagnostics);
   }
 
   /**
@@ -190,7 +235,8 @@ export class PILOT {
    */
   static async create(tensors: readonly (TensorInput | GroupSpec)[], options: PilotOptions = {}): Promise<PILOT> {
     rejectUnknown(options, OPTION_NAMES, 'options');
-    const { kernel, diagnostics, ...defaults } = options;
+    const { kernel, diagnostics, threads, ...defaults } = options;
+    const threadCount = checkThreads(threads);
     if (Array.isArray(tensors)) {
       tensors.forEach((group, g) => {
         if (group !== null && typeof group === 'object' && 'tensors' in group) rejectUnknown(group, GROUP_OPTION_NAMES, `groups[${g}]`);
@@ -201,6 +247,7 @@ export class PILOT {
       groups.map((g) => ({ hyperparameters: g.hyperparameters, tensorShapes: g.tensors.map((t) => t.shape) })),
       kernel,
       diagnostics === true,
+      threadCount,
     );
     groups.forEach((group, g) => pilot.#initialisePolicy(g, group.hyperparameters.degree));
     groups.flatMap((g) => g.tensors).forEach((t, i) => {
@@ -210,7 +257,8 @@ export class PILOT {
   }
 
   /** An optimizer restored from `stateDict()`'s output: it continues exactly as the original. */
-  static async fromStateDict(dict: PilotStateDict, options: { kernel?: KernelChoice } = {}): Promise<PILOT> {
+  static async fromStateDict(dict: PilotStateDict, options: { kernel?: KernelChoice; threads?: number } = {}): Promise<PILOT> {
+    const threadCount = checkThreads(options.threads);
     const parsed = parseStateDict(dict);
     const pilot = await PILOT.#allocate(
       parsed.groups.map((g, index) => ({
@@ -219,6 +267,7 @@ export class PILOT {
       })),
       options.kernel,
       parsed.diagnostics,
+      threadCount,
     );
     const slots = pilot.#slots;
     parsed.groups.forEach((group, g) => {
@@ -321,7 +370,9 @@ export class PILOT {
     });
     this.paramGroups.forEach((group, g) => {
       const tensors = group.tensors.length ? this.#recordByte(this.#plan.tensorSlot[group.tensors[0]]) : 0;
-      core.exports.stepGroup(this.#recordByte(this.#plan.groupSlot[g]), tensors, group.tensors.length, this.#plan.partialsByte);
+      const record = this.#recordByte(this.#plan.groupSlot[g]);
+      if (this.#pool) this.#pool.stepGroup(record, tensors, group.tensors.length, this.#plan.partialsByte);
+      else core.exports.stepGroup(record, tensors, group.tensors.length, this.#plan.partialsByte);
     });
     this.#history?.forEach((history, g) => {
       const s = this.state(g);
@@ -398,6 +449,8 @@ export class PILOT {
 
   /** Releases the Wasm instance and its memory; every later call throws. */
   dispose(): void {
+    this.#pool?.close();
+    this.#pool = null;
     this.#core = null;
   }
 }

@@ -1,6 +1,8 @@
 // Loading the Wasm core: pick the SIMD build where the runtime validates it, else the scalar one,
 // and give each optimizer its own instance over a memory sized for it.
-import { SIMD_WASM_BASE64, SCALAR_WASM_BASE64 } from './generated/wasm-binaries.js';
+import {
+  SIMD_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_SHARED_WASM_BASE64, SCALAR_SHARED_WASM_BASE64,
+} from './generated/wasm-binaries.js';
 import { bytesFromBase64 } from './base64.js';
 
 /** Which build of the core runs: four f32 lanes per instruction, or one. */
@@ -30,13 +32,16 @@ export interface CoreInstance {
   readonly kernel: Kernel;
   readonly memory: WebAssembly.Memory;
   readonly exports: CoreExports;
+  /** The compiled build, which threads instantiate over the same (shared) memory. */
+  readonly module: WebAssembly.Module;
+  readonly shared: boolean;
 }
 
 export const WASM_PAGE_BYTES = 65536;
 /** wasm32 addresses 4 GiB at most. */
 export const MAX_WASM_PAGES = 65536;
 
-const modules = new Map<Kernel, Promise<WebAssembly.Module>>();
+const modules = new Map<string, Promise<WebAssembly.Module>>();
 const heapBases = new Map<Kernel, number>();
 let simdSupport: boolean | undefined;
 
@@ -57,13 +62,34 @@ export function resolveKernel(choice: KernelChoice = 'auto'): Kernel {
   throw new Error(`kernel: expected 'auto', 'simd' or 'scalar', got ${String(choice)}`);
 }
 
-function compiledModule(kernel: Kernel): Promise<WebAssembly.Module> {
-  let module = modules.get(kernel);
+function compiledModule(kernel: Kernel, shared: boolean): Promise<WebAssembly.Module> {
+  const key = `${kernel}${shared ? '-shared' : ''}`;
+  let module = modules.get(key);
   if (!module) {
-    module = WebAssembly.compile(bytesFromBase64(kernel === 'simd' ? SIMD_WASM_BASE64 : SCALAR_WASM_BASE64));
-    modules.set(kernel, module);
+    const base64 = kernel === 'simd'
+      ? (shared ? SIMD_SHARED_WASM_BASE64 : SIMD_WASM_BASE64)
+      : (shared ? SCALAR_SHARED_WASM_BASE64 : SCALAR_WASM_BASE64);
+    module = WebAssembly.compile(bytesFromBase64(base64));
+    modules.set(key, module);
   }
   return module;
+}
+
+/** Why this runtime cannot run the core on several threads, or null when it can: threads need
+ *  SharedArrayBuffer (in browsers, a cross-origin isolated page) and Atomics. */
+export function threadsUnavailableReason(): string | null {
+  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') {
+    return 'SharedArrayBuffer is not available (in a browser, the page must be cross-origin isolated)';
+  }
+  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
+    return 'the page is not cross-origin isolated, so WebAssembly memory cannot be shared';
+  }
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  } catch (error) {
+    return `shared WebAssembly memory is not supported (${(error as Error).message})`;
+  }
+  return null;
 }
 
 /** Where the core's own static data ends: layouts start at or after this byte. */
@@ -76,12 +102,23 @@ export async function coreHeapBase(kernel: Kernel): Promise<number> {
   return base;
 }
 
-/** A fresh instance of the core over a new memory of `pages` 64 KiB pages. */
-export async function instantiateCore(kernel: Kernel, pages: number): Promise<CoreInstance> {
+/** A fresh instance of the core over a new memory of `pages` 64 KiB pages; `shared`: the build
+ *  over a shared memory, which other threads can instantiate too (instantiateOver). */
+export async function instantiateCore(kernel: Kernel, pages: number, shared = false): Promise<CoreInstance> {
   if (pages > MAX_WASM_PAGES) {
     throw new Error(`the optimizer needs ${pages * WASM_PAGE_BYTES} bytes of Wasm memory, over the 4 GiB wasm32 can address`);
   }
-  const memory = new WebAssembly.Memory({ initial: pages });
-  const instance = await WebAssembly.instantiate(await compiledModule(kernel), { env: { memory } });
-  return { kernel, memory, exports: instance.exports as unknown as CoreExports };
+  const memory = shared
+    ? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true })
+    : new WebAssembly.Memory({ initial: pages });
+  const module = await compiledModule(kernel, shared);
+  return instantiateOver(kernel, module, memory, shared);
+}
+
+/** An instance of a compiled build over an existing memory (a thread's own instance). */
+export async function instantiateOver(
+  kernel: Kernel, module: WebAssembly.Module, memory: WebAssembly.Memory, shared: boolean,
+): Promise<CoreInstance> {
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  return { kernel, memory, module, shared, exports: instance.exports as unknown as CoreExports };
 }
