@@ -30,14 +30,16 @@ import {
   const k = sub<L>(shifted, shift);
   let r = sub<L>(clamped, mul<L>(k, ln2Hi));
   r = sub<L>(r, mul<L>(k, ln2Lo));
+  // The polynomial by Estrin's scheme: three independent pairs, then two levels, so the
+  // dependency chain is half of Horner's and the CPU overlaps more of the loop.
   const r2 = mul<L>(r, r);
-  let p = add<L>(mul<L>(p0, r), p1);
-  p = add<L>(mul<L>(p, r), p2);
-  p = add<L>(mul<L>(p, r), p3);
-  p = add<L>(mul<L>(p, r), p4);
-  p = add<L>(mul<L>(p, r), p5);
-  p = add<L>(add<L>(mul<L>(p, r2), r), one);
-  return scaleByPowerOfTwo<L>(p, shifted, shift, bias);
+  const r4 = mul<L>(r2, r2);
+  const low = add<L>(mul<L>(p4, r), p5);
+  const mid = add<L>(mul<L>(p2, r), p3);
+  const high = add<L>(mul<L>(p0, r), p1);
+  const p = add<L>(add<L>(low, mul<L>(mid, r2)), mul<L>(high, r4));
+  const result = add<L>(add<L>(mul<L>(p, r2), r), one);
+  return scaleByPowerOfTwo<L>(result, shifted, shift, bias);
 }
 
 /** ln(x) for x that is positive and normal, +Infinity or NaN (the clamped arguments of the step);
@@ -81,15 +83,17 @@ import {
   p0: L, p1: L, p2: L, p3: L, p4: L, p5: L, p6: L, p7: L, p8: L, ln2Hi: L, ln2Lo: L, half: L,
 ): L {
   const f = sub<L>(reducedSignificand<L>(x, sqrtHalfBits, mantissa), one);
+  // The degree-8 polynomial by Estrin's scheme (see exp).
   const f2 = mul<L>(f, f);
-  let y = add<L>(mul<L>(p0, f), p1);
-  y = add<L>(mul<L>(y, f), p2);
-  y = add<L>(mul<L>(y, f), p3);
-  y = add<L>(mul<L>(y, f), p4);
-  y = add<L>(mul<L>(y, f), p5);
-  y = add<L>(mul<L>(y, f), p6);
-  y = add<L>(mul<L>(y, f), p7);
-  y = add<L>(mul<L>(y, f), p8);
+  const f4 = mul<L>(f2, f2);
+  const e01 = add<L>(mul<L>(p7, f), p8);
+  const e23 = add<L>(mul<L>(p5, f), p6);
+  const e45 = add<L>(mul<L>(p3, f), p4);
+  const e67 = add<L>(mul<L>(p1, f), p2);
+  const e0123 = add<L>(e01, mul<L>(e23, f2));
+  const e4567 = add<L>(e45, mul<L>(e67, f2));
+  const e8 = mul<L>(p0, mul<L>(f4, f4));
+  let y = add<L>(add<L>(e0123, mul<L>(e4567, f4)), e8);
   y = mul<L>(mul<L>(y, f), f2);
   y = add<L>(y, mul<L>(exponent, ln2Lo));
   y = sub<L>(y, mul<L>(f2, half));
