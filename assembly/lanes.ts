@@ -62,6 +62,15 @@ import { SIGN_MASK } from './constants';
   }
 }
 
+/** True when a < b in any lane. */
+@inline export function anyLess<L>(a: L, b: L): bool {
+  if (isVector<L>()) {
+    return v128.any_true(f32x4.lt(a, b));
+  } else {
+    return a < b;
+  }
+}
+
 /** `a == b ? ifTrue : ifFalse`, lane by lane. */
 @inline export function selectEqual<L>(a: L, b: L, ifTrue: L, ifFalse: L): L {
   if (isVector<L>()) {

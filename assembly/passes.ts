@@ -4,11 +4,11 @@
 //
 // Sums are accumulated in float32 lanes over chunks of CHUNK_BYTES and the chunks are added in
 // float64: as fast as plain float32 accumulation and about as accurate as float64.
-import { constant as c, zero, add, sub, mul, div, atLeast, abs, splat, withSignOf, sumLanes, width } from './lanes';
+import { constant as c, zero, add, sub, mul, div, atLeast, abs, splat, withSignOf, sumLanes, width, anyLess } from './lanes';
 import {
   ONE, TINY, META_EPS, EXP_LOWER, EXP_UPPER, LOG2E, ROUNDING_SHIFT, LN2_HI, LN2_LO, EXPONENT_BIAS, HALF,
   EXP_P0, EXP_P1, EXP_P2, EXP_P3, EXP_P4, EXP_P5, INFINITY, SQRT_HALF_BITS, MANTISSA_MASK,
-  LN_P0, LN_P1, LN_P2, LN_P3, LN_P4, LN_P5, LN_P6, LN_P7, LN_P8,
+  LN_P0, LN_P1, LN_P2, LN_P3, LN_P4, LN_P5, LN_P6, LN_P7, LN_P8, SMALLEST_NORMAL,
 } from './constants';
 import { exp, ln, lnNormal } from './mathf';
 
@@ -149,6 +149,7 @@ export function update<L>(
   const kInf = c<L>(INFINITY), kSqrtHalf = c<L>(SQRT_HALF_BITS), kMantissa = c<L>(MANTISSA_MASK);
   const kL0 = c<L>(LN_P0), kL1 = c<L>(LN_P1), kL2 = c<L>(LN_P2), kL3 = c<L>(LN_P3), kL4 = c<L>(LN_P4);
   const kL5 = c<L>(LN_P5), kL6 = c<L>(LN_P6), kL7 = c<L>(LN_P7), kL8 = c<L>(LN_P8), kTiny = c<L>(TINY);
+  const kSmallestNormal = c<L>(SMALLEST_NORMAL);
   for (let i: usize = 0; i < end; i += stride) {
     const g = load<L>(grad + i);
     const m = add<L>(mul<L>(beta1L, load<L>(moment1 + i)), mul<L>(oneMinusBeta1L, g));
@@ -159,7 +160,12 @@ export function update<L>(
     const nAbs = atLeast<L>(abs<L>(n), kTiny);
     const magnitude = exp<L>(mul<L>(oneMinusPsL, lnNormal<L>(nAbs, kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kL8, kLn2Hi, kLn2Lo, kHalf)), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kE5, kOne, kBias);
     // v_hat is not clamped here: 0^pv is 0 for pv > 0, and x^0 is 1 for every x.
-    const vPow = pvIsZero ? kOne : exp<L>(mul<L>(pvL, ln<L>(vHat)), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kE5, kOne, kBias);
+    // ln(vHat) takes the full `ln` only for a vector with a lane below the smallest normal float
+    // (zero or subnormal: a gradient that has been exactly zero); every other vector takes lnNormal.
+    const lnV = anyLess<L>(vHat, kSmallestNormal)
+      ? ln<L>(vHat)
+      : lnNormal<L>(vHat, kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kL8, kLn2Hi, kLn2Lo, kHalf);
+    const vPow = pvIsZero ? kOne : exp<L>(mul<L>(pvL, lnV), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kE5, kOne, kBias);
     const step = div<L>(mul<L>(withSignOf<L>(magnitude, n), negLrL), add<L>(vPow, epsL));
     store<L>(param + i, add<L>(mul<L>(load<L>(param + i), keepL), step));
     store<L>(moment1 + i, m);
