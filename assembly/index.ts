@@ -5,14 +5,14 @@ import {
   GROUP_PM, GROUP_PV, GROUP_PS,
   TENSOR_PARAM, TENSOR_GRAD, TENSOR_M, TENSOR_V, TENSOR_GRAD_PREV, TENSOR_LENGTH, TENSOR_PRESENT,
   TENSOR_HAS_RECORD, TENSOR_RECORD_PM, TENSOR_RECORD_PV, TENSOR_RECORD_PS, TENSOR_RECORD_RHO,
-  TENSOR_RECORD_BIAS1, TENSOR_RECORD_BIAS2, TENSOR_SLOTS, PARTIAL_SLOTS,
+  TENSOR_RECORD_BIAS1, TENSOR_RECORD_BIAS2, TENSOR_SLOTS, PARTIAL_SLOTS, TENSOR_CACHE,
 } from '../src/layout';
 import {
   slot, setSlot, agreementCosine, smoothAgreement, evaluatePolicy, clearMetaGradient,
   accumulateMetaGradient, updatePolicy,
 } from './policy';
 import {
-  resetSums, agreement, agreementAndMeta, update, streamFloor, CHUNK_ELEMENTS,
+  resetSums, agreement, agreementAndMeta, agreementAndCachedMeta, rebuildMetaFactors, update, streamFloor, CHUNK_ELEMENTS,
   sumDot, sumGradSquared, sumPrevSquared, metaSumM, metaSumV, metaSumS,
 } from './passes';
 import { exp, ln, lnNormal, pow } from './mathf';
@@ -142,8 +142,15 @@ function reduceSliceWith<L>(tensors: usize, count: i32, partials: usize, slice: 
     const offset = <usize>start * 4;
     const elements = sliceStart(length, slice + 1, slices) - start;
     resetSums();
+    const cache = pointer(tensor, TENSOR_CACHE);
     if (slot(tensor, TENSOR_HAS_RECORD) == 0) {
       agreement<L>(pointer(tensor, TENSOR_GRAD) + offset, pointer(tensor, TENSOR_GRAD_PREV) + offset, elements);
+    } else if (cache != 0) {
+      const factors = <usize>length * 4;
+      agreementAndCachedMeta<L>(
+        pointer(tensor, TENSOR_GRAD) + offset, pointer(tensor, TENSOR_GRAD_PREV) + offset,
+        cache + offset, cache + factors + offset, cache + 2 * factors + offset, elements,
+      );
     } else {
       const pm = slot(tensor, TENSOR_RECORD_PM);
       agreementAndMeta<L>(
@@ -175,6 +182,8 @@ function updateSliceWith<L>(group: usize, tensors: usize, count: i32, slice: i32
     const start = sliceStart(length, slice, slices);
     const offset = <usize>start * 4;
     const pm = slot(tensor, TENSOR_RECORD_PM);
+    const cache = pointer(tensor, TENSOR_CACHE);
+    const factors = <usize>length * 4;
     update<L>(
       pointer(tensor, TENSOR_PARAM) + offset, pointer(tensor, TENSOR_GRAD) + offset, pointer(tensor, TENSOR_M) + offset,
       pointer(tensor, TENSOR_V) + offset, pointer(tensor, TENSOR_GRAD_PREV) + offset, sliceStart(length, slice + 1, slices) - start,
@@ -182,7 +191,36 @@ function updateSliceWith<L>(group: usize, tensors: usize, count: i32, slice: i32
       <f32>slot(tensor, TENSOR_RECORD_BIAS1), <f32>slot(tensor, TENSOR_RECORD_BIAS2),
       <f32>pm, <f32>(1 - pm), <f32>slot(tensor, TENSOR_RECORD_PV), <f32>(1 - slot(tensor, TENSOR_RECORD_PS)),
       <f32>-lr, <f32>slot(group, GROUP_EPS), <f32>keep,
+      cache == 0 ? 0 : cache + offset, cache == 0 ? 0 : cache + factors + offset, cache == 0 ? 0 : cache + 2 * factors + offset,
+      <f32>-slot(tensor, TENSOR_RECORD_PS),
     );
+  }
+}
+
+/** cache: true, after a restore: every tensor with a record gets its cached meta-gradient factors
+ *  rebuilt from its m, v, gPrev and record. */
+export function rebuildCaches(tensors: usize, count: i32): void {
+  for (let i = 0; i < count; i++) {
+    const tensor = tensorRecord(tensors, i);
+    const cache = pointer(tensor, TENSOR_CACHE);
+    if (cache == 0 || slot(tensor, TENSOR_HAS_RECORD) == 0) continue;
+    const length = <i32>slot(tensor, TENSOR_LENGTH);
+    const factors = <usize>length * 4;
+    const pm = slot(tensor, TENSOR_RECORD_PM);
+    const gradPrev = pointer(tensor, TENSOR_GRAD_PREV);
+    if (ASC_FEATURE_SIMD) {
+      rebuildMetaFactors<v128>(
+        gradPrev, pointer(tensor, TENSOR_M), pointer(tensor, TENSOR_V), cache, cache + factors, cache + 2 * factors, length,
+        <f32>pm, <f32>(1 - pm), <f32>slot(tensor, TENSOR_RECORD_PV), <f32>-slot(tensor, TENSOR_RECORD_PS),
+        <f32>slot(tensor, TENSOR_RECORD_BIAS1), <f32>slot(tensor, TENSOR_RECORD_BIAS2),
+      );
+    } else {
+      rebuildMetaFactors<f32>(
+        gradPrev, pointer(tensor, TENSOR_M), pointer(tensor, TENSOR_V), cache, cache + factors, cache + 2 * factors, length,
+        <f32>pm, <f32>(1 - pm), <f32>slot(tensor, TENSOR_RECORD_PV), <f32>-slot(tensor, TENSOR_RECORD_PS),
+        <f32>slot(tensor, TENSOR_RECORD_BIAS1), <f32>slot(tensor, TENSOR_RECORD_BIAS2),
+      );
+    }
   }
 }
 

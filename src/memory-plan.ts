@@ -16,6 +16,8 @@ export interface TensorPlacement {
   m: number;
   v: number;
   gradPrev: number;
+  /** cache: true: the three cached meta-gradient factor arrays, one after another; else 0. */
+  cache: number;
 }
 
 export interface MemoryPlan {
@@ -42,7 +44,9 @@ const alignUp = (n: number, to: number) => Math.ceil(n / to) * to;
 
 export const CONTROL_BYTES = 64;
 
-export function planMemory(heapBase: number, degrees: readonly number[], tensorSizes: readonly number[], threads = 1): MemoryPlan {
+export function planMemory(
+  heapBase: number, degrees: readonly number[], tensorSizes: readonly number[], threads = 1, cache = false,
+): MemoryPlan {
   const groupSlot: number[] = [];
   let slots = 0;
   for (const degree of degrees) {
@@ -60,8 +64,8 @@ export function planMemory(heapBase: number, degrees: readonly number[], tensorS
     const paddedSize = alignUp(size, FLOATS_PER_VECTOR);
     const bytes = paddedSize * 4;
     const at = (k: number) => cursor + k * bytes;
-    const placement = { size, paddedSize, param: at(0), grad: at(1), m: at(2), v: at(3), gradPrev: at(4) };
-    cursor = at(5);
+    const placement = { size, paddedSize, param: at(0), grad: at(1), m: at(2), v: at(3), gradPrev: at(4), cache: cache ? at(5) : 0 };
+    cursor = at(cache ? 8 : 5);
     return placement;
   });
   return { recordsByte, recordSlots: slots, groupSlot, tensorSlot, partialsByte, controlByte, tensors, pages: Math.max(1, Math.ceil(cursor / WASM_PAGE_BYTES)) };

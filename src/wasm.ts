@@ -20,6 +20,8 @@ export interface CoreExports {
   reduceSlice(tensors: number, count: number, partials: number, slice: number, slices: number): void;
   combineSlices(group: number, tensors: number, count: number, partials: number, slices: number): void;
   updateSlice(group: number, tensors: number, count: number, slice: number, slices: number): void;
+  /** cache: true, after a restore: rebuilds the cached meta-gradient factors of a group's tensors. */
+  rebuildCaches(tensors: number, count: number): void;
   mapLn(data: number, length: number): void;
   mapLnNormal(data: number, length: number): void;
   mapExp(data: number, length: number): void;
