@@ -16,21 +16,22 @@ export const LOG2E: usize = memory.data<f32>([1.44269504088896341, 1.44269504088
 export const ROUNDING_SHIFT: usize = memory.data<f32>([12582912.0, 12582912.0, 12582912.0, 12582912.0], 16);
 export const LN2_HI: usize = memory.data<f32>([0.693359375, 0.693359375, 0.693359375, 0.693359375], 16);
 export const LN2_LO: usize = memory.data<f32>([-2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4], 16);
-export const EXP_P0: usize = memory.data<f32>([1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4], 16);
-export const EXP_P1: usize = memory.data<f32>([1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3], 16);
-export const EXP_P2: usize = memory.data<f32>([8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3], 16);
-export const EXP_P3: usize = memory.data<f32>([4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2], 16);
-export const EXP_P4: usize = memory.data<f32>([1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1], 16);
-export const EXP_P5: usize = memory.data<f32>([5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1], 16);
-export const LN_P0: usize = memory.data<f32>([7.0376836292e-2, 7.0376836292e-2, 7.0376836292e-2, 7.0376836292e-2], 16);
-export const LN_P1: usize = memory.data<f32>([-1.1514610310e-1, -1.1514610310e-1, -1.1514610310e-1, -1.1514610310e-1], 16);
-export const LN_P2: usize = memory.data<f32>([1.1676998740e-1, 1.1676998740e-1, 1.1676998740e-1, 1.1676998740e-1], 16);
-export const LN_P3: usize = memory.data<f32>([-1.2420140846e-1, -1.2420140846e-1, -1.2420140846e-1, -1.2420140846e-1], 16);
-export const LN_P4: usize = memory.data<f32>([1.4249322787e-1, 1.4249322787e-1, 1.4249322787e-1, 1.4249322787e-1], 16);
-export const LN_P5: usize = memory.data<f32>([-1.6668057665e-1, -1.6668057665e-1, -1.6668057665e-1, -1.6668057665e-1], 16);
-export const LN_P6: usize = memory.data<f32>([2.0000714765e-1, 2.0000714765e-1, 2.0000714765e-1, 2.0000714765e-1], 16);
-export const LN_P7: usize = memory.data<f32>([-2.4999993993e-1, -2.4999993993e-1, -2.4999993993e-1, -2.4999993993e-1], 16);
-export const LN_P8: usize = memory.data<f32>([3.3333331174e-1, 3.3333331174e-1, 3.3333331174e-1, 3.3333331174e-1], 16);
+// exp(r) = 1 + r + r^2 (C0 + C1 r + C2 r^2 + C3 r^3 + C4 r^4) on |r| <= ln(2)/2, and
+// ln(1+f) = f - f^2/2 + f^3 (C0 + C1 f + ... + C7 f^7) on sqrt(1/2)-1 <= f < sqrt(2)-1: near-minimax
+// fits of relative error 2^-28.0 and 2^-26.9 with the float32 coefficients (scripts/fit-polynomials.py).
+export const EXP_C0: usize = memory.data<f32>([0.4999999403953552, 0.4999999403953552, 0.4999999403953552, 0.4999999403953552], 16);
+export const EXP_C1: usize = memory.data<f32>([0.1666652113199234, 0.1666652113199234, 0.1666652113199234, 0.1666652113199234], 16);
+export const EXP_C2: usize = memory.data<f32>([0.04166838899254799, 0.04166838899254799, 0.04166838899254799, 0.04166838899254799], 16);
+export const EXP_C3: usize = memory.data<f32>([0.008368710987269878, 0.008368710987269878, 0.008368710987269878, 0.008368710987269878], 16);
+export const EXP_C4: usize = memory.data<f32>([0.0013814617414027452, 0.0013814617414027452, 0.0013814617414027452, 0.0013814617414027452], 16);
+export const LN_C0: usize = memory.data<f32>([0.3333333134651184, 0.3333333134651184, 0.3333333134651184, 0.3333333134651184], 16);
+export const LN_C1: usize = memory.data<f32>([-0.250008225440979, -0.250008225440979, -0.250008225440979, -0.250008225440979], 16);
+export const LN_C2: usize = memory.data<f32>([0.20001226663589478, 0.20001226663589478, 0.20001226663589478, 0.20001226663589478], 16);
+export const LN_C3: usize = memory.data<f32>([-0.16623355448246002, -0.16623355448246002, -0.16623355448246002, -0.16623355448246002], 16);
+export const LN_C4: usize = memory.data<f32>([0.14201761782169342, 0.14201761782169342, 0.14201761782169342, 0.14201761782169342], 16);
+export const LN_C5: usize = memory.data<f32>([-0.13160207867622375, -0.13160207867622375, -0.13160207867622375, -0.13160207867622375], 16);
+export const LN_C6: usize = memory.data<f32>([0.1276155412197113, 0.1276155412197113, 0.1276155412197113, 0.1276155412197113], 16);
+export const LN_C7: usize = memory.data<f32>([-0.07634399086236954, -0.07634399086236954, -0.07634399086236954, -0.07634399086236954], 16);
 export const SMALLEST_NORMAL: usize = memory.data<f32>([1.17549435e-38, 1.17549435e-38, 1.17549435e-38, 1.17549435e-38], 16);
 export const TWO_POW_23: usize = memory.data<f32>([8388608.0, 8388608.0, 8388608.0, 8388608.0], 16);
 export const MINUS_23: usize = memory.data<f32>([-23, -23, -23, -23], 16);

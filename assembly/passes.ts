@@ -9,8 +9,8 @@ import {
 } from './lanes';
 import {
   ONE, TINY, META_EPS, EXP_LOWER, EXP_UPPER, LOG2E, ROUNDING_SHIFT, LN2_HI, LN2_LO, EXPONENT_BIAS, HALF,
-  EXP_P0, EXP_P1, EXP_P2, EXP_P3, EXP_P4, EXP_P5, INFINITY, SQRT_HALF_BITS, MANTISSA_MASK,
-  LN_P0, LN_P1, LN_P2, LN_P3, LN_P4, LN_P5, LN_P6, LN_P7, LN_P8, SMALLEST_NORMAL,
+  EXP_C0, EXP_C1, EXP_C2, EXP_C3, EXP_C4, INFINITY, SQRT_HALF_BITS, MANTISSA_MASK,
+  LN_C0, LN_C1, LN_C2, LN_C3, LN_C4, LN_C5, LN_C6, LN_C7, SMALLEST_NORMAL,
 } from './constants';
 import { exp, ln, lnNormal } from './mathf';
 
@@ -78,10 +78,10 @@ export function agreementAndMeta<L>(
     // reload each one from memory and spill it on every iteration.
     const kLower = c<L>(EXP_LOWER), kUpper = c<L>(EXP_UPPER), kLog2e = c<L>(LOG2E), kShift = c<L>(ROUNDING_SHIFT);
     const kLn2Hi = c<L>(LN2_HI), kLn2Lo = c<L>(LN2_LO), kOne = c<L>(ONE), kBias = c<L>(EXPONENT_BIAS), kHalf = c<L>(HALF);
-    const kE0 = c<L>(EXP_P0), kE1 = c<L>(EXP_P1), kE2 = c<L>(EXP_P2), kE3 = c<L>(EXP_P3), kE4 = c<L>(EXP_P4), kE5 = c<L>(EXP_P5);
+    const kE0 = c<L>(EXP_C0), kE1 = c<L>(EXP_C1), kE2 = c<L>(EXP_C2), kE3 = c<L>(EXP_C3), kE4 = c<L>(EXP_C4);
     const kInf = c<L>(INFINITY), kSqrtHalf = c<L>(SQRT_HALF_BITS), kMantissa = c<L>(MANTISSA_MASK);
-    const kL0 = c<L>(LN_P0), kL1 = c<L>(LN_P1), kL2 = c<L>(LN_P2), kL3 = c<L>(LN_P3), kL4 = c<L>(LN_P4);
-    const kL5 = c<L>(LN_P5), kL6 = c<L>(LN_P6), kL7 = c<L>(LN_P7), kL8 = c<L>(LN_P8), kTiny = c<L>(TINY);
+    const kL0 = c<L>(LN_C0), kL1 = c<L>(LN_C1), kL2 = c<L>(LN_C2), kL3 = c<L>(LN_C3), kL4 = c<L>(LN_C4);
+    const kL5 = c<L>(LN_C5), kL6 = c<L>(LN_C6), kL7 = c<L>(LN_C7), kTiny = c<L>(TINY);
   const kMetaEps = c<L>(META_EPS);
   for (let chunk: usize = 0; chunk < end; chunk += CHUNK_BYTES) {
     const stop = chunk + CHUNK_BYTES < end ? chunk + CHUNK_BYTES : end;
@@ -97,12 +97,12 @@ export function agreementAndMeta<L>(
       const mHat = mul<L>(load<L>(moment1 + i), bias1L);
       const vHat = mul<L>(load<L>(moment2 + i), bias2L);
       const n = add<L>(mul<L>(pmL, mHat), mul<L>(oneMinusPmL, gOld));
-      const lnV = lnNormal<L>(atLeast<L>(vHat, kTiny), kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kL8, kLn2Hi, kLn2Lo, kHalf);
-      const vPow = exp<L>(mul<L>(pvL, lnV), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kE5, kOne, kBias);
+      const lnV = lnNormal<L>(atLeast<L>(vHat, kTiny), kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kLn2Hi, kLn2Lo, kHalf);
+      const vPow = exp<L>(mul<L>(pvL, lnV), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kOne, kBias);
       const invDen = div<L>(kOne, add<L>(vPow, kMetaEps));
       const nAbs = atLeast<L>(abs<L>(n), kTiny);
-      const lnN = lnNormal<L>(nAbs, kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kL8, kLn2Hi, kLn2Lo, kHalf);
-      const a = exp<L>(mul<L>(negPsL, lnN), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kE5, kOne, kBias);
+      const lnN = lnNormal<L>(nAbs, kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kLn2Hi, kLn2Lo, kHalf);
+      const a = exp<L>(mul<L>(negPsL, lnN), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kOne, kBias);
       const signedB = withSignOf<L>(mul<L>(nAbs, a), n);
       const gOverDen = mul<L>(g, invDen);
       accM = add<L>(accM, mul<L>(mul<L>(gOverDen, a), sub<L>(mHat, gOld)));
@@ -169,10 +169,10 @@ export function update<L>(
   // reload each one from memory and spill it on every iteration.
   const kLower = c<L>(EXP_LOWER), kUpper = c<L>(EXP_UPPER), kLog2e = c<L>(LOG2E), kShift = c<L>(ROUNDING_SHIFT);
   const kLn2Hi = c<L>(LN2_HI), kLn2Lo = c<L>(LN2_LO), kOne = c<L>(ONE), kBias = c<L>(EXPONENT_BIAS), kHalf = c<L>(HALF);
-  const kE0 = c<L>(EXP_P0), kE1 = c<L>(EXP_P1), kE2 = c<L>(EXP_P2), kE3 = c<L>(EXP_P3), kE4 = c<L>(EXP_P4), kE5 = c<L>(EXP_P5);
+  const kE0 = c<L>(EXP_C0), kE1 = c<L>(EXP_C1), kE2 = c<L>(EXP_C2), kE3 = c<L>(EXP_C3), kE4 = c<L>(EXP_C4);
   const kInf = c<L>(INFINITY), kSqrtHalf = c<L>(SQRT_HALF_BITS), kMantissa = c<L>(MANTISSA_MASK);
-  const kL0 = c<L>(LN_P0), kL1 = c<L>(LN_P1), kL2 = c<L>(LN_P2), kL3 = c<L>(LN_P3), kL4 = c<L>(LN_P4);
-  const kL5 = c<L>(LN_P5), kL6 = c<L>(LN_P6), kL7 = c<L>(LN_P7), kL8 = c<L>(LN_P8), kTiny = c<L>(TINY);
+  const kL0 = c<L>(LN_C0), kL1 = c<L>(LN_C1), kL2 = c<L>(LN_C2), kL3 = c<L>(LN_C3), kL4 = c<L>(LN_C4);
+  const kL5 = c<L>(LN_C5), kL6 = c<L>(LN_C6), kL7 = c<L>(LN_C7), kTiny = c<L>(TINY);
   const kSmallestNormal = c<L>(SMALLEST_NORMAL);
   // cache: true: ln(1e-12) and (1e-12)^pv, what the meta-gradient's clamp of v_hat gives.
   const negPsL = splat<L>(negPs);
@@ -187,15 +187,15 @@ export function update<L>(
     const vHat = mul<L>(v, bias2L);
     const n = add<L>(mul<L>(pmL, mHat), mul<L>(oneMinusPmL, g));
     const nAbs = atLeast<L>(abs<L>(n), kTiny);
-    const lnN = lnNormal<L>(nAbs, kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kL8, kLn2Hi, kLn2Lo, kHalf);
-    const magnitude = exp<L>(mul<L>(oneMinusPsL, lnN), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kE5, kOne, kBias);
+    const lnN = lnNormal<L>(nAbs, kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kLn2Hi, kLn2Lo, kHalf);
+    const magnitude = exp<L>(mul<L>(oneMinusPsL, lnN), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kOne, kBias);
     // v_hat is not clamped here: 0^pv is 0 for pv > 0, and x^0 is 1 for every x.
     // ln(vHat) takes the full `ln` only for a vector with a lane below the smallest normal float
     // (zero or subnormal: a gradient that has been exactly zero); every other vector takes lnNormal.
     const lnV = anyLess<L>(vHat, kSmallestNormal)
       ? ln<L>(vHat)
-      : lnNormal<L>(vHat, kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kL8, kLn2Hi, kLn2Lo, kHalf);
-    const vPow = pvIsZero ? kOne : exp<L>(mul<L>(pvL, lnV), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kE5, kOne, kBias);
+      : lnNormal<L>(vHat, kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kLn2Hi, kLn2Lo, kHalf);
+    const vPow = pvIsZero ? kOne : exp<L>(mul<L>(pvL, lnV), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kOne, kBias);
     const step = div<L>(mul<L>(withSignOf<L>(magnitude, n), negLrL), add<L>(vPow, epsL));
     store<L>(param + i, add<L>(mul<L>(load<L>(param + i), keepL), step));
     store<L>(moment1 + i, m);
@@ -206,7 +206,7 @@ export function update<L>(
       // n, m_hat, v_hat and knobs, computed as metaFactors does from the stored state.
       const lnVClamped = selectLess<L>(vHat, kTiny, lnTiny, lnV);
       const vPowClamped = selectLess<L>(vHat, kTiny, tinyPow, vPow);
-      const a = exp<L>(mul<L>(negPsL, lnN), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kE5, kOne, kBias);
+      const a = exp<L>(mul<L>(negPsL, lnN), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kOne, kBias);
       storeMetaFactors<L>(cache1 + i, cache2 + i, cache3 + i, mHat, g, n, nAbs, lnN, lnVClamped, vPowClamped, a, kOne, kMetaEps);
     }
   }
