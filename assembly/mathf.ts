@@ -91,8 +91,9 @@ import {
   const e45 = add<L>(mul<L>(c5, f), c4);
   const e67 = add<L>(mul<L>(c7, f), c6);
   let y = add<L>(add<L>(e01, mul<L>(e23, f2)), mul<L>(add<L>(e45, mul<L>(e67, f2)), f4));
-  y = mul<L>(mul<L>(y, f), f2);
-  y = add<L>(y, mul<L>(exponent, ln2Lo));
-  y = sub<L>(y, mul<L>(f2, half));
+  // The small terms e*ln2Lo - f^2/2 and f^3 are ready before the polynomial is, so only three
+  // additions and a product wait for it.
+  const small = sub<L>(mul<L>(exponent, ln2Lo), mul<L>(f2, half));
+  y = add<L>(mul<L>(y, mul<L>(f, f2)), small);
   return add<L>(add<L>(f, y), mul<L>(exponent, ln2Hi));
 }
