@@ -35,7 +35,11 @@ port.once((start) => {
       Atomics.wait(c, CONTROL.GENERATION, generation);
       generation = Atomics.load(c, CONTROL.GENERATION);
       if (Atomics.load(c, CONTROL.QUIT) !== 0) return;
-      runPhase(core, c, start.slice);
+      try {
+        runPhase(core, c, start.slice);
+      } catch {
+        Atomics.store(c, CONTROL.FAILED, 1 + start.slice);
+      }
       Atomics.add(c, CONTROL.DONE, 1);
       Atomics.notify(c, CONTROL.DONE);
     }

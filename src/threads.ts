@@ -18,6 +18,8 @@ export const CONTROL = {
   PARTIALS: 6,
   SLICES: 7,
   QUIT: 8,
+  /** Set by a worker whose slice threw (1 + its slice index); the step then throws. */
+  FAILED: 9,
 } as const;
 
 export const PHASE_REDUCE = 1;
@@ -133,6 +135,7 @@ export class ThreadPool {
   #run(phase: number, group: number, tensors: number, count: number, partials: number): void {
     const c = this.#control;
     Atomics.store(c, CONTROL.DONE, 0);
+    Atomics.store(c, CONTROL.FAILED, 0);
     Atomics.store(c, CONTROL.PHASE, phase);
     Atomics.store(c, CONTROL.GROUP, group);
     Atomics.store(c, CONTROL.TENSORS, tensors);
@@ -146,6 +149,8 @@ export class ThreadPool {
     for (let done = Atomics.load(c, CONTROL.DONE); done < others; done = Atomics.load(c, CONTROL.DONE)) {
       if (this.#block) Atomics.wait(c, CONTROL.DONE, done);
     }
+    const failed = Atomics.load(c, CONTROL.FAILED);
+    if (failed !== 0) throw new Error(`step: the worker running slice ${failed - 1} failed; this optimizer's state is now undefined`);
   }
 
   /** One step of one group: reduce on every thread, combine here, update on every thread. */
