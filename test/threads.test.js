@@ -65,6 +65,33 @@ test('2 and 3 threads match 1 thread on tensors of many chunks (both builds)', a
   }
 });
 
+test('parameter groups on 2 threads match 1 thread', async () => {
+  const run = async (threads) => {
+    const opt = await PILOT.create([
+      { tensors: [[3000], [5]], lr: 1e-2, degree: 1 },
+      { tensors: [[2048, 3]], lr: 3e-3, weightDecay: 0, policyOverrides: { pm: 0.9 } },
+    ], { threads });
+    for (let t = 0; t < 5; t++) {
+      opt.grads.forEach((g, i) => g.forEach((_, j) => { g[j] = Math.sin(t * 1.7 + i + j * 0.01); }));
+      opt.step({ missing: t === 2 ? [1] : [] });
+    }
+    return opt;
+  };
+  const one = await run(1);
+  const two = await run(2);
+  assert.is(two.threads, 2);
+  one.params.forEach((p, i) => p.forEach((x, j) => {
+    if (Math.abs(two.params[i][j] - x) > 1e-6 * (1 + Math.abs(x))) assert.unreachable(`params[${i}][${j}]: ${two.params[i][j]} vs ${x}`);
+  }));
+  for (const g of [0, 1]) {
+    const a = one.state(g), b = two.state(g);
+    assert.is(b.step, a.step);
+    a.phi.forEach((x, j) => assert.ok(Math.abs(x - b.phi[j]) <= 1e-9, `group ${g} phi[${j}]`));
+  }
+  one.dispose();
+  two.dispose();
+});
+
 test('a threaded optimizer round-trips through stateDict, to any thread count', async () => {
   const opt = await randomRun(2);
   const dict = opt.stateDict();
