@@ -39,5 +39,4 @@ export const MINUS_23: usize = memory.data<f32>([-23, -23, -23, -23], 16);
 export const SIGN_MASK: usize = memory.data<i32>([-2147483648, -2147483648, -2147483648, -2147483648], 16);
 export const MANTISSA_MASK: usize = memory.data<i32>([0x007fffff, 0x007fffff, 0x007fffff, 0x007fffff], 16);
 export const SQRT_HALF_BITS: usize = memory.data<i32>([0x3f3504f3, 0x3f3504f3, 0x3f3504f3, 0x3f3504f3], 16);
-export const ROUNDING_SHIFT_BITS: usize = memory.data<i32>([0x4b400000, 0x4b400000, 0x4b400000, 0x4b400000], 16);
 export const EXPONENT_BIAS: usize = memory.data<i32>([127, 127, 127, 127], 16);

@@ -73,15 +73,14 @@ export function agreementAndMeta<L>(
   const negPsL = splat<L>(negPs);
   const bias1L = splat<L>(bias1);
   const bias2L = splat<L>(bias2);
-  {
-    // Every constant of the math in a local, loaded once before the loop: V8 would otherwise
-    // reload each one from memory and spill it on every iteration.
-    const kLower = c<L>(EXP_LOWER), kUpper = c<L>(EXP_UPPER), kLog2e = c<L>(LOG2E), kShift = c<L>(ROUNDING_SHIFT);
-    const kLn2Hi = c<L>(LN2_HI), kLn2Lo = c<L>(LN2_LO), kOne = c<L>(ONE), kBias = c<L>(EXPONENT_BIAS), kHalf = c<L>(HALF);
-    const kE0 = c<L>(EXP_C0), kE1 = c<L>(EXP_C1), kE2 = c<L>(EXP_C2), kE3 = c<L>(EXP_C3), kE4 = c<L>(EXP_C4);
-    const kInf = c<L>(INFINITY), kSqrtHalf = c<L>(SQRT_HALF_BITS), kMantissa = c<L>(MANTISSA_MASK);
-    const kL0 = c<L>(LN_C0), kL1 = c<L>(LN_C1), kL2 = c<L>(LN_C2), kL3 = c<L>(LN_C3), kL4 = c<L>(LN_C4);
-    const kL5 = c<L>(LN_C5), kL6 = c<L>(LN_C6), kL7 = c<L>(LN_C7), kTiny = c<L>(TINY);
+  // Every constant of the math in a local, loaded once before the loop: V8 would otherwise
+  // reload each one from memory and spill it to the stack on every iteration (bench/NOTES.md).
+  const kLower = c<L>(EXP_LOWER), kUpper = c<L>(EXP_UPPER), kLog2e = c<L>(LOG2E), kShift = c<L>(ROUNDING_SHIFT);
+  const kLn2Hi = c<L>(LN2_HI), kLn2Lo = c<L>(LN2_LO), kOne = c<L>(ONE), kBias = c<L>(EXPONENT_BIAS), kHalf = c<L>(HALF);
+  const kE0 = c<L>(EXP_C0), kE1 = c<L>(EXP_C1), kE2 = c<L>(EXP_C2), kE3 = c<L>(EXP_C3), kE4 = c<L>(EXP_C4);
+  const kInf = c<L>(INFINITY), kSqrtHalf = c<L>(SQRT_HALF_BITS), kMantissa = c<L>(MANTISSA_MASK);
+  const kL0 = c<L>(LN_C0), kL1 = c<L>(LN_C1), kL2 = c<L>(LN_C2), kL3 = c<L>(LN_C3), kL4 = c<L>(LN_C4);
+  const kL5 = c<L>(LN_C5), kL6 = c<L>(LN_C6), kL7 = c<L>(LN_C7), kTiny = c<L>(TINY);
   const kMetaEps = c<L>(META_EPS);
   for (let chunk: usize = 0; chunk < end; chunk += CHUNK_BYTES) {
     const stop = chunk + CHUNK_BYTES < end ? chunk + CHUNK_BYTES : end;
@@ -115,7 +114,6 @@ export function agreementAndMeta<L>(
     metaSumM += sumLanes<L>(accM);
     metaSumV += sumLanes<L>(accV);
     metaSumS += sumLanes<L>(accS);
-  }
   }
 }
 
@@ -166,7 +164,7 @@ export function update<L>(
   const keepL = splat<L>(keep);
   const pvIsZero = pv == 0;
   // Every constant of the math in a local, loaded once before the loop: V8 would otherwise
-  // reload each one from memory and spill it on every iteration.
+  // reload each one from memory and spill it to the stack on every iteration (bench/NOTES.md).
   const kLower = c<L>(EXP_LOWER), kUpper = c<L>(EXP_UPPER), kLog2e = c<L>(LOG2E), kShift = c<L>(ROUNDING_SHIFT);
   const kLn2Hi = c<L>(LN2_HI), kLn2Lo = c<L>(LN2_LO), kOne = c<L>(ONE), kBias = c<L>(EXPONENT_BIAS), kHalf = c<L>(HALF);
   const kE0 = c<L>(EXP_C0), kE1 = c<L>(EXP_C1), kE2 = c<L>(EXP_C2), kE3 = c<L>(EXP_C3), kE4 = c<L>(EXP_C4);
