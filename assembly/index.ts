@@ -5,14 +5,14 @@ import {
   GROUP_PM, GROUP_PV, GROUP_PS,
   TENSOR_PARAM, TENSOR_GRAD, TENSOR_M, TENSOR_V, TENSOR_GRAD_PREV, TENSOR_LENGTH, TENSOR_PRESENT,
   TENSOR_HAS_RECORD, TENSOR_RECORD_PM, TENSOR_RECORD_PV, TENSOR_RECORD_PS, TENSOR_RECORD_RHO,
-  TENSOR_RECORD_BIAS1, TENSOR_RECORD_BIAS2, TENSOR_SLOTS,
+  TENSOR_RECORD_BIAS1, TENSOR_RECORD_BIAS2, TENSOR_SLOTS, PARTIAL_SLOTS, TENSOR_CACHE,
 } from '../src/layout';
 import {
   slot, setSlot, agreementCosine, smoothAgreement, evaluatePolicy, clearMetaGradient,
   accumulateMetaGradient, updatePolicy,
 } from './policy';
 import {
-  resetAgreement, agreement, agreementAndMeta, update,
+  resetSums, agreement, agreementAndMeta, agreementAndCachedMeta, rebuildMetaFactors, update, streamFloor, CHUNK_ELEMENTS,
   sumDot, sumGradSquared, sumPrevSquared, metaSumM, metaSumV, metaSumS,
 } from './passes';
 import { exp, ln, lnNormal, pow } from './mathf';
@@ -33,14 +33,19 @@ export function refreshPolicy(group: usize): void {
   evaluatePolicy(group);
 }
 
-/** One PILOT step (SPEC.md steps 1-6) of a group whose `count` tensor records start at `tensors`. */
-export function stepGroup(group: usize, tensors: usize, count: i32): void {
-  if (ASC_FEATURE_SIMD) {
-    stepGroupWith<v128>(group, tensors, count);
-  } else {
-    stepGroupWith<f32>(group, tensors, count);
-  }
+/** One PILOT step (SPEC.md steps 1-6) of a group whose `count` tensor records start at `tensors`,
+ *  on one thread: the three phases below back to back, with one slice. `partials` is scratch for
+ *  PARTIAL_SLOTS float64 per tensor. */
+export function stepGroup(group: usize, tensors: usize, count: i32, partials: usize): void {
+  reduceSlice(tensors, count, partials, 0, 1);
+  combineSlices(group, tensors, count, partials, 1);
+  updateSlice(group, tensors, count, 0, 1);
 }
+
+// A multi-threaded step runs the same three phases: every thread reduces its slice of every tensor
+// (steps 1 and 4's sums), one thread combines the slices' sums and runs the policy (steps 2-4 and
+// 6), then every thread updates its slice (step 5). Slice k of n covers the k-th n-th of each
+// tensor's 1024-element chunks, so the threads share the work evenly.
 
 @inline function tensorRecord(tensors: usize, index: i32): usize {
   return tensors + <usize>(index * TENSOR_SLOTS) * 8;
@@ -50,62 +55,183 @@ export function stepGroup(group: usize, tensors: usize, count: i32): void {
   return <usize>slot(record, index);
 }
 
-function stepGroupWith<L>(group: usize, tensors: usize, count: i32): void {
+/** First element of slice `slice` of `slices` over `length` elements, on a chunk boundary. */
+@inline function sliceStart(length: i32, slice: i32, slices: i32): i32 {
+  const chunks = (<i64>length + CHUNK_ELEMENTS - 1) / CHUNK_ELEMENTS;
+  const start = <i32>((chunks * slice) / slices) * CHUNK_ELEMENTS;
+  return start < length ? start : length;
+}
+
+@inline function partialsOf(partials: usize, count: i32, index: i32, slice: i32): usize {
+  return partials + <usize>((slice * count + index) * PARTIAL_SLOTS) * 8;
+}
+
+/** Phase 1 on one thread: steps 1 and 4's sums over slice `slice` of `slices` of every present
+ *  tensor, into that slice's partials. */
+export function reduceSlice(tensors: usize, count: i32, partials: usize, slice: i32, slices: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    reduceSliceWith<v128>(tensors, count, partials, slice, slices);
+  } else {
+    reduceSliceWith<f32>(tensors, count, partials, slice, slices);
+  }
+}
+
+/** Phase 2, once: steps 2-4 and 6 from the partial sums of `slices` slices, and each present
+ *  tensor's record of the update phase 3 applies. */
+export function combineSlices(group: usize, tensors: usize, count: i32, partials: usize, slices: i32): void {
   const t = slot(group, GROUP_STEP) + 1;
   setSlot(group, GROUP_STEP, t);
   const lr = slot(group, GROUP_LR);
-
-  resetAgreement();
+  let dot: f64 = 0, gradSquared: f64 = 0, prevSquared: f64 = 0;
   clearMetaGradient(group);
   for (let i = 0; i < count; i++) {
     const tensor = tensorRecord(tensors, i);
     if (slot(tensor, TENSOR_PRESENT) == 0) continue;
-    const length = <i32>slot(tensor, TENSOR_LENGTH);
-    if (slot(tensor, TENSOR_HAS_RECORD) == 0) {
-      agreement<L>(pointer(tensor, TENSOR_GRAD), pointer(tensor, TENSOR_GRAD_PREV), length);
-      continue;
+    let tensorDot: f64 = 0, tensorGrad: f64 = 0, tensorPrev: f64 = 0, m: f64 = 0, v: f64 = 0, s: f64 = 0;
+    for (let k = 0; k < slices; k++) {
+      const at = partialsOf(partials, count, i, k);
+      tensorDot += slot(at, 0);
+      tensorGrad += slot(at, 1);
+      tensorPrev += slot(at, 2);
+      m += slot(at, 3);
+      v += slot(at, 4);
+      s += slot(at, 5);
     }
+    dot += tensorDot;
+    gradSquared += tensorGrad;
+    prevSquared += tensorPrev;
+    if (slot(tensor, TENSOR_HAS_RECORD) == 0) continue;
     const psOld = slot(tensor, TENSOR_RECORD_PS);
-    agreementAndMeta<L>(
-      pointer(tensor, TENSOR_GRAD), pointer(tensor, TENSOR_GRAD_PREV),
-      pointer(tensor, TENSOR_M), pointer(tensor, TENSOR_V), length,
-      slot(tensor, TENSOR_RECORD_PM), slot(tensor, TENSOR_RECORD_PV), psOld,
-      slot(tensor, TENSOR_RECORD_BIAS1), slot(tensor, TENSOR_RECORD_BIAS2),
-    );
-    accumulateMetaGradient(
-      group, slot(tensor, TENSOR_RECORD_RHO),
-      -lr * (1 - psOld) * metaSumM, lr * metaSumV, lr * metaSumS,
-    );
+    accumulateMetaGradient(group, slot(tensor, TENSOR_RECORD_RHO), -lr * (1 - psOld) * m, lr * v, lr * s);
   }
-  smoothAgreement(group, agreementCosine(sumDot, sumGradSquared, sumPrevSquared));
+  smoothAgreement(group, agreementCosine(dot, gradSquared, prevSquared));
   evaluatePolicy(group);
 
-  const beta1 = slot(group, GROUP_BETA1);
-  const beta2 = slot(group, GROUP_BETA2);
-  const bias1 = <f64><f32>(1 / (1 - Math.pow(beta1, t)));
-  const bias2 = <f64><f32>(1 / (1 - Math.pow(beta2, t)));
-  const pm = slot(group, GROUP_PM);
-  const pv = slot(group, GROUP_PV);
-  const ps = slot(group, GROUP_PS);
-  const rho = slot(group, GROUP_RHO);
-  const keep = 1 - lr * slot(group, GROUP_WEIGHT_DECAY);
+  // The record of this step's update, which phase 3 reads and the next step's meta-gradient uses.
+  const bias1 = <f64><f32>(1 / (1 - Math.pow(slot(group, GROUP_BETA1), t)));
+  const bias2 = <f64><f32>(1 / (1 - Math.pow(slot(group, GROUP_BETA2), t)));
   for (let i = 0; i < count; i++) {
     const tensor = tensorRecord(tensors, i);
     if (slot(tensor, TENSOR_PRESENT) == 0) continue;
-    update<L>(
-      pointer(tensor, TENSOR_PARAM), pointer(tensor, TENSOR_GRAD), pointer(tensor, TENSOR_M),
-      pointer(tensor, TENSOR_V), pointer(tensor, TENSOR_GRAD_PREV), <i32>slot(tensor, TENSOR_LENGTH),
-      beta1, beta2, bias1, bias2, pm, pv, ps, lr, slot(group, GROUP_EPS), keep,
-    );
     setSlot(tensor, TENSOR_HAS_RECORD, 1);
-    setSlot(tensor, TENSOR_RECORD_PM, pm);
-    setSlot(tensor, TENSOR_RECORD_PV, pv);
-    setSlot(tensor, TENSOR_RECORD_PS, ps);
-    setSlot(tensor, TENSOR_RECORD_RHO, rho);
+    setSlot(tensor, TENSOR_RECORD_PM, slot(group, GROUP_PM));
+    setSlot(tensor, TENSOR_RECORD_PV, slot(group, GROUP_PV));
+    setSlot(tensor, TENSOR_RECORD_PS, slot(group, GROUP_PS));
+    setSlot(tensor, TENSOR_RECORD_RHO, slot(group, GROUP_RHO));
     setSlot(tensor, TENSOR_RECORD_BIAS1, bias1);
     setSlot(tensor, TENSOR_RECORD_BIAS2, bias2);
   }
   updatePolicy(group);
+}
+
+/** Phase 3 on one thread: step 5 over slice `slice` of `slices` of every present tensor. */
+export function updateSlice(group: usize, tensors: usize, count: i32, slice: i32, slices: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    updateSliceWith<v128>(group, tensors, count, slice, slices);
+  } else {
+    updateSliceWith<f32>(group, tensors, count, slice, slices);
+  }
+}
+
+function reduceSliceWith<L>(tensors: usize, count: i32, partials: usize, slice: i32, slices: i32): void {
+  for (let i = 0; i < count; i++) {
+    const tensor = tensorRecord(tensors, i);
+    if (slot(tensor, TENSOR_PRESENT) == 0) continue;
+    const length = <i32>slot(tensor, TENSOR_LENGTH);
+    const start = sliceStart(length, slice, slices);
+    const offset = <usize>start * 4;
+    const elements = sliceStart(length, slice + 1, slices) - start;
+    resetSums();
+    const cache = pointer(tensor, TENSOR_CACHE);
+    if (slot(tensor, TENSOR_HAS_RECORD) == 0) {
+      agreement<L>(pointer(tensor, TENSOR_GRAD) + offset, pointer(tensor, TENSOR_GRAD_PREV) + offset, elements);
+    } else if (cache != 0) {
+      const factors = <usize>length * 4;
+      agreementAndCachedMeta<L>(
+        pointer(tensor, TENSOR_GRAD) + offset, pointer(tensor, TENSOR_GRAD_PREV) + offset,
+        cache + offset, cache + factors + offset, cache + 2 * factors + offset, elements,
+      );
+    } else {
+      const pm = slot(tensor, TENSOR_RECORD_PM);
+      agreementAndMeta<L>(
+        pointer(tensor, TENSOR_GRAD) + offset, pointer(tensor, TENSOR_GRAD_PREV) + offset,
+        pointer(tensor, TENSOR_M) + offset, pointer(tensor, TENSOR_V) + offset, elements,
+        <f32>pm, <f32>(1 - pm), <f32>slot(tensor, TENSOR_RECORD_PV), <f32>-slot(tensor, TENSOR_RECORD_PS),
+        <f32>slot(tensor, TENSOR_RECORD_BIAS1), <f32>slot(tensor, TENSOR_RECORD_BIAS2),
+      );
+    }
+    const at = partialsOf(partials, count, i, slice);
+    setSlot(at, 0, sumDot);
+    setSlot(at, 1, sumGradSquared);
+    setSlot(at, 2, sumPrevSquared);
+    setSlot(at, 3, metaSumM);
+    setSlot(at, 4, metaSumV);
+    setSlot(at, 5, metaSumS);
+  }
+}
+
+function updateSliceWith<L>(group: usize, tensors: usize, count: i32, slice: i32, slices: i32): void {
+  const lr = slot(group, GROUP_LR);
+  const beta1 = slot(group, GROUP_BETA1);
+  const beta2 = slot(group, GROUP_BETA2);
+  const keep = 1 - lr * slot(group, GROUP_WEIGHT_DECAY);
+  for (let i = 0; i < count; i++) {
+    const tensor = tensorRecord(tensors, i);
+    if (slot(tensor, TENSOR_PRESENT) == 0) continue;
+    const length = <i32>slot(tensor, TENSOR_LENGTH);
+    const start = sliceStart(length, slice, slices);
+    const offset = <usize>start * 4;
+    const pm = slot(tensor, TENSOR_RECORD_PM);
+    const cache = pointer(tensor, TENSOR_CACHE);
+    const factors = <usize>length * 4;
+    update<L>(
+      pointer(tensor, TENSOR_PARAM) + offset, pointer(tensor, TENSOR_GRAD) + offset, pointer(tensor, TENSOR_M) + offset,
+      pointer(tensor, TENSOR_V) + offset, pointer(tensor, TENSOR_GRAD_PREV) + offset, sliceStart(length, slice + 1, slices) - start,
+      <f32>beta1, <f32>(1 - beta1), <f32>beta2, <f32>(1 - beta2),
+      <f32>slot(tensor, TENSOR_RECORD_BIAS1), <f32>slot(tensor, TENSOR_RECORD_BIAS2),
+      <f32>pm, <f32>(1 - pm), <f32>slot(tensor, TENSOR_RECORD_PV), <f32>(1 - slot(tensor, TENSOR_RECORD_PS)),
+      <f32>-lr, <f32>slot(group, GROUP_EPS), <f32>keep,
+      cache == 0 ? 0 : cache + offset, cache == 0 ? 0 : cache + factors + offset, cache == 0 ? 0 : cache + 2 * factors + offset,
+      <f32>-slot(tensor, TENSOR_RECORD_PS),
+    );
+  }
+}
+
+/** cache: true, after a restore: every tensor with a record gets its cached meta-gradient factors
+ *  rebuilt from its m, v, gPrev and record. */
+export function rebuildCaches(tensors: usize, count: i32): void {
+  for (let i = 0; i < count; i++) {
+    const tensor = tensorRecord(tensors, i);
+    const cache = pointer(tensor, TENSOR_CACHE);
+    if (cache == 0 || slot(tensor, TENSOR_HAS_RECORD) == 0) continue;
+    const length = <i32>slot(tensor, TENSOR_LENGTH);
+    const factors = <usize>length * 4;
+    const pm = slot(tensor, TENSOR_RECORD_PM);
+    const gradPrev = pointer(tensor, TENSOR_GRAD_PREV);
+    if (ASC_FEATURE_SIMD) {
+      rebuildMetaFactors<v128>(
+        gradPrev, pointer(tensor, TENSOR_M), pointer(tensor, TENSOR_V), cache, cache + factors, cache + 2 * factors, length,
+        <f32>pm, <f32>(1 - pm), <f32>slot(tensor, TENSOR_RECORD_PV), <f32>-slot(tensor, TENSOR_RECORD_PS),
+        <f32>slot(tensor, TENSOR_RECORD_BIAS1), <f32>slot(tensor, TENSOR_RECORD_BIAS2),
+      );
+    } else {
+      rebuildMetaFactors<f32>(
+        gradPrev, pointer(tensor, TENSOR_M), pointer(tensor, TENSOR_V), cache, cache + factors, cache + 2 * factors, length,
+        <f32>pm, <f32>(1 - pm), <f32>slot(tensor, TENSOR_RECORD_PV), <f32>-slot(tensor, TENSOR_RECORD_PS),
+        <f32>slot(tensor, TENSOR_RECORD_BIAS1), <f32>slot(tensor, TENSOR_RECORD_BIAS2),
+      );
+    }
+  }
+}
+
+/** The benchmark's memory-bandwidth floor over one tensor (passes.ts, streamFloor): the bytes of
+ *  a step's update, and no math. Not used by the optimizer. */
+export function streamFloorPass(param: usize, grad: usize, moment1: usize, moment2: usize, gradPrev: usize, length: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    streamFloor<v128>(param, grad, moment1, moment2, gradPrev, length);
+  } else {
+    streamFloor<f32>(param, grad, moment1, moment2, gradPrev, length);
+  }
 }
 
 // Element-wise maps of the vector math over `length` floats (a multiple of 4) in place, so tests

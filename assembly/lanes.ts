@@ -2,7 +2,7 @@
 // the scalar build. Every kernel and every math function is written once against these, so the two
 // builds run the same algorithm and differ only in width. Each branch below is chosen at compile
 // time (isVector is a constant), so neither build carries the other's code.
-import { SIGN_MASK, MANTISSA_MASK, SQRT_HALF_BITS, ROUNDING_SHIFT_BITS, EXPONENT_BIAS } from './constants';
+import { SIGN_MASK } from './constants';
 
 /** Elements of f32 held by one lane value. */
 @inline export function width<L>(): i32 {
@@ -62,6 +62,15 @@ import { SIGN_MASK, MANTISSA_MASK, SQRT_HALF_BITS, ROUNDING_SHIFT_BITS, EXPONENT
   }
 }
 
+/** True when a < b in any lane. */
+@inline export function anyLess<L>(a: L, b: L): bool {
+  if (isVector<L>()) {
+    return v128.any_true(f32x4.lt(a, b));
+  } else {
+    return a < b;
+  }
+}
+
 /** `a == b ? ifTrue : ifFalse`, lane by lane. */
 @inline export function selectEqual<L>(a: L, b: L, ifTrue: L, ifFalse: L): L {
   if (isVector<L>()) {
@@ -85,16 +94,15 @@ import { SIGN_MASK, MANTISSA_MASK, SQRT_HALF_BITS, ROUNDING_SHIFT_BITS, EXPONENT
 /** p * 2^k, where `shifted` = k + ROUNDING_SHIFT (constants.ts) holds the integer k in [-150, 128]. 2^k is
  *  applied as two normal powers of two, so results in the subnormal range and just below overflow
  *  come out right and larger ones overflow to Infinity. */
-@inline export function scaleByPowerOfTwo<L>(p: L, shifted: L): L {
+@inline export function scaleByPowerOfTwo<L>(p: L, shifted: L, shift: L, bias: L): L {
   if (isVector<L>()) {
-    const bias = load<v128>(EXPONENT_BIAS);
-    const k = i32x4.sub(shifted, load<v128>(ROUNDING_SHIFT_BITS));
+    const k = i32x4.sub(shifted, shift);
     const half = i32x4.shr_s(k, 1);
     const first = i32x4.shl(i32x4.add(half, bias), 23);
     const second = i32x4.shl(i32x4.add(i32x4.sub(k, half), bias), 23);
     return f32x4.mul(f32x4.mul(p, first), second);
   } else {
-    const k = reinterpret<i32>(shifted) - load<i32>(ROUNDING_SHIFT_BITS);
+    const k = reinterpret<i32>(shifted) - reinterpret<i32>(shift);
     const half = k >> 1;
     return p * reinterpret<f32>((half + 127) << 23) * reinterpret<f32>((k - half + 127) << 23);
   }
@@ -103,22 +111,22 @@ import { SIGN_MASK, MANTISSA_MASK, SQRT_HALF_BITS, ROUNDING_SHIFT_BITS, EXPONENT
 /** The m of x = 2^e * m with m in [sqrt(1/2), sqrt(2)), for a positive normal x. Integer
  *  arithmetic only: the bits of x minus those of sqrt(1/2) carry e in their top bits and m's
  *  mantissa (relative to sqrt(1/2)) in the rest. */
-@inline export function reducedSignificand<L>(x: L): L {
+@inline export function reducedSignificand<L>(x: L, sqrtHalfBits: L, mantissa: L): L {
   if (isVector<L>()) {
-    const offset = i32x4.sub(x, load<v128>(SQRT_HALF_BITS));
-    return i32x4.add(v128.and(offset, load<v128>(MANTISSA_MASK)), load<v128>(SQRT_HALF_BITS));
+    const offset = i32x4.sub(x, sqrtHalfBits);
+    return i32x4.add(v128.and(offset, mantissa), sqrtHalfBits);
   } else {
-    const offset = reinterpret<i32>(x) - load<i32>(SQRT_HALF_BITS);
-    return reinterpret<f32>((offset & 0x007fffff) + load<i32>(SQRT_HALF_BITS));
+    const offset = reinterpret<i32>(x) - reinterpret<i32>(sqrtHalfBits);
+    return reinterpret<f32>((offset & reinterpret<i32>(mantissa)) + reinterpret<i32>(sqrtHalfBits));
   }
 }
 
 /** The e of reducedSignificand's split, as a float. */
-@inline export function reducedExponent<L>(x: L): L {
+@inline export function reducedExponent<L>(x: L, sqrtHalfBits: L): L {
   if (isVector<L>()) {
-    return f32x4.convert_i32x4_s(i32x4.shr_s(i32x4.sub(x, load<v128>(SQRT_HALF_BITS)), 23));
+    return f32x4.convert_i32x4_s(i32x4.shr_s(i32x4.sub(x, sqrtHalfBits), 23));
   } else {
-    return <f32>((reinterpret<i32>(x) - load<i32>(SQRT_HALF_BITS)) >> 23);
+    return <f32>((reinterpret<i32>(x) - reinterpret<i32>(sqrtHalfBits)) >> 23);
   }
 }
 

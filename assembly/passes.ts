@@ -4,13 +4,20 @@
 //
 // Sums are accumulated in float32 lanes over chunks of CHUNK_BYTES and the chunks are added in
 // float64: as fast as plain float32 accumulation and about as accurate as float64.
-import { constant as c, zero, add, sub, mul, div, atLeast, abs, splat, withSignOf, sumLanes, width } from './lanes';
-import { ONE, TINY, META_EPS } from './constants';
+import {
+  constant as c, zero, add, sub, mul, div, atLeast, abs, splat, withSignOf, sumLanes, width, anyLess, selectLess,
+} from './lanes';
+import {
+  ONE, TINY, META_EPS, EXP_LOWER, EXP_UPPER, LOG2E, ROUNDING_SHIFT, LN2_HI, LN2_LO, EXPONENT_BIAS, HALF,
+  EXP_C0, EXP_C1, EXP_C2, EXP_C3, EXP_C4, INFINITY, SQRT_HALF_BITS, MANTISSA_MASK,
+  LN_C0, LN_C1, LN_C2, LN_C3, LN_C4, LN_C5, LN_C6, LN_C7, SMALLEST_NORMAL,
+} from './constants';
 import { exp, ln, lnNormal } from './mathf';
 
-const CHUNK_BYTES: usize = 4096;
+export const CHUNK_ELEMENTS = 1024;
+const CHUNK_BYTES: usize = CHUNK_ELEMENTS * 4;
 
-/** Step 1 (agreement): sum(g*gPrev), sum(g*g), sum(gPrev*gPrev), added up across tensors. */
+/** Step 1 (agreement): sum(g*gPrev), sum(g*g), sum(gPrev*gPrev) since the last resetSums(). */
 export let sumDot: f64 = 0;
 export let sumGradSquared: f64 = 0;
 export let sumPrevSquared: f64 = 0;
@@ -20,10 +27,13 @@ export let metaSumM: f64 = 0;
 export let metaSumV: f64 = 0;
 export let metaSumS: f64 = 0;
 
-export function resetAgreement(): void {
+export function resetSums(): void {
   sumDot = 0;
   sumGradSquared = 0;
   sumPrevSquared = 0;
+  metaSumM = 0;
+  metaSumV = 0;
+  metaSumS = 0;
 }
 
 /** Step 1 over one tensor that has no record of an earlier update. */
@@ -51,19 +61,27 @@ export function agreement<L>(grad: usize, gradPrev: usize, length: i32): void {
  *  n = pm*mHat + (1-pm)*gPrev, exactly as `update` computed them. */
 export function agreementAndMeta<L>(
   grad: usize, gradPrev: usize, moment1: usize, moment2: usize, length: i32,
-  pm: f64, pv: f64, ps: f64, bias1: f64, bias2: f64,
+  // The record's numbers as the float32 the update multiplied by (the caller converts them, so
+  // that V8 has no conversion to sink into the loop).
+  pm: f32, oneMinusPm: f32, pv: f32, negPs: f32, bias1: f32, bias2: f32,
 ): void {
   const stride = <usize>width<L>() * 4;
   const end = <usize>length * 4;
-  const pmL = splat<L>(<f32>pm);
-  const oneMinusPmL = splat<L>(<f32>(1 - pm));
-  const pvL = splat<L>(<f32>pv);
-  const negPsL = splat<L>(<f32>-ps);
-  const bias1L = splat<L>(<f32>bias1);
-  const bias2L = splat<L>(<f32>bias2);
-  metaSumM = 0;
-  metaSumV = 0;
-  metaSumS = 0;
+  const pmL = splat<L>(pm);
+  const oneMinusPmL = splat<L>(oneMinusPm);
+  const pvL = splat<L>(pv);
+  const negPsL = splat<L>(negPs);
+  const bias1L = splat<L>(bias1);
+  const bias2L = splat<L>(bias2);
+  // Every constant of the math in a local, loaded once before the loop: V8 would otherwise
+  // reload each one from memory and spill it to the stack on every iteration (bench/NOTES.md).
+  const kLower = c<L>(EXP_LOWER), kUpper = c<L>(EXP_UPPER), kLog2e = c<L>(LOG2E), kShift = c<L>(ROUNDING_SHIFT);
+  const kLn2Hi = c<L>(LN2_HI), kLn2Lo = c<L>(LN2_LO), kOne = c<L>(ONE), kBias = c<L>(EXPONENT_BIAS), kHalf = c<L>(HALF);
+  const kE0 = c<L>(EXP_C0), kE1 = c<L>(EXP_C1), kE2 = c<L>(EXP_C2), kE3 = c<L>(EXP_C3), kE4 = c<L>(EXP_C4);
+  const kInf = c<L>(INFINITY), kSqrtHalf = c<L>(SQRT_HALF_BITS), kMantissa = c<L>(MANTISSA_MASK);
+  const kL0 = c<L>(LN_C0), kL1 = c<L>(LN_C1), kL2 = c<L>(LN_C2), kL3 = c<L>(LN_C3), kL4 = c<L>(LN_C4);
+  const kL5 = c<L>(LN_C5), kL6 = c<L>(LN_C6), kL7 = c<L>(LN_C7), kTiny = c<L>(TINY);
+  const kMetaEps = c<L>(META_EPS);
   for (let chunk: usize = 0; chunk < end; chunk += CHUNK_BYTES) {
     const stop = chunk + CHUNK_BYTES < end ? chunk + CHUNK_BYTES : end;
     let dot = zero<L>(), gg = zero<L>(), pp = zero<L>();
@@ -78,12 +96,12 @@ export function agreementAndMeta<L>(
       const mHat = mul<L>(load<L>(moment1 + i), bias1L);
       const vHat = mul<L>(load<L>(moment2 + i), bias2L);
       const n = add<L>(mul<L>(pmL, mHat), mul<L>(oneMinusPmL, gOld));
-      const lnV = lnNormal<L>(atLeast<L>(vHat, c<L>(TINY)));
-      const vPow = exp<L>(mul<L>(pvL, lnV));
-      const invDen = div<L>(c<L>(ONE), add<L>(vPow, c<L>(META_EPS)));
-      const nAbs = atLeast<L>(abs<L>(n), c<L>(TINY));
-      const lnN = lnNormal<L>(nAbs);
-      const a = exp<L>(mul<L>(negPsL, lnN));
+      const lnV = lnNormal<L>(atLeast<L>(vHat, kTiny), kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kLn2Hi, kLn2Lo, kHalf);
+      const vPow = exp<L>(mul<L>(pvL, lnV), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kOne, kBias);
+      const invDen = div<L>(kOne, add<L>(vPow, kMetaEps));
+      const nAbs = atLeast<L>(abs<L>(n), kTiny);
+      const lnN = lnNormal<L>(nAbs, kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kLn2Hi, kLn2Lo, kHalf);
+      const a = exp<L>(mul<L>(negPsL, lnN), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kOne, kBias);
       const signedB = withSignOf<L>(mul<L>(nAbs, a), n);
       const gOverDen = mul<L>(g, invDen);
       accM = add<L>(accM, mul<L>(mul<L>(gOverDen, a), sub<L>(mHat, gOld)));
@@ -103,25 +121,62 @@ export function agreementAndMeta<L>(
  *  gPrev = g. `keep` is 1 - lr*weightDecay. */
 export function update<L>(
   param: usize, grad: usize, moment1: usize, moment2: usize, gradPrev: usize, length: i32,
-  beta1: f64, beta2: f64, bias1: f64, bias2: f64,
-  pm: f64, pv: f64, ps: f64, lr: f64, eps: f64, keep: f64,
+  // Every per-call number as the float32 the loop multiplies by (see agreementAndMeta).
+  beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, bias1: f32, bias2: f32,
+  pm: f32, oneMinusPm: f32, pv: f32, oneMinusPs: f32, negLr: f32, eps: f32, keep: f32,
+  // cache: true only: where this update leaves the next step's meta-gradient factors, and -ps.
+  cache1: usize, cache2: usize, cache3: usize, negPs: f32,
+): void {
+  // One loop per mode, each without a branch on it.
+  if (cache1 == 0) {
+    updateLoop<L>(
+      param, grad, moment1, moment2, gradPrev, length, beta1, oneMinusBeta1, beta2, oneMinusBeta2, bias1, bias2,
+      pm, oneMinusPm, pv, oneMinusPs, negLr, eps, keep, 0, 0, 0, negPs, false,
+    );
+  } else {
+    updateLoop<L>(
+      param, grad, moment1, moment2, gradPrev, length, beta1, oneMinusBeta1, beta2, oneMinusBeta2, bias1, bias2,
+      pm, oneMinusPm, pv, oneMinusPs, negLr, eps, keep, cache1, cache2, cache3, negPs, true,
+    );
+  }
+}
+
+@inline function updateLoop<L>(
+  param: usize, grad: usize, moment1: usize, moment2: usize, gradPrev: usize, length: i32,
+  beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, bias1: f32, bias2: f32,
+  pm: f32, oneMinusPm: f32, pv: f32, oneMinusPs: f32, negLr: f32, eps: f32, keep: f32,
+  cache1: usize, cache2: usize, cache3: usize, negPs: f32, caching: bool,
 ): void {
   const stride = <usize>width<L>() * 4;
   const end = <usize>length * 4;
-  const beta1L = splat<L>(<f32>beta1);
-  const oneMinusBeta1L = splat<L>(<f32>(1 - beta1));
-  const beta2L = splat<L>(<f32>beta2);
-  const oneMinusBeta2L = splat<L>(<f32>(1 - beta2));
-  const bias1L = splat<L>(<f32>bias1);
-  const bias2L = splat<L>(<f32>bias2);
-  const pmL = splat<L>(<f32>pm);
-  const oneMinusPmL = splat<L>(<f32>(1 - pm));
-  const pvL = splat<L>(<f32>pv);
-  const oneMinusPsL = splat<L>(<f32>(1 - ps));
-  const negLrL = splat<L>(<f32>-lr);
-  const epsL = splat<L>(<f32>eps);
-  const keepL = splat<L>(<f32>keep);
+  const beta1L = splat<L>(beta1);
+  const oneMinusBeta1L = splat<L>(oneMinusBeta1);
+  const beta2L = splat<L>(beta2);
+  const oneMinusBeta2L = splat<L>(oneMinusBeta2);
+  const bias1L = splat<L>(bias1);
+  const bias2L = splat<L>(bias2);
+  const pmL = splat<L>(pm);
+  const oneMinusPmL = splat<L>(oneMinusPm);
+  const pvL = splat<L>(pv);
+  const oneMinusPsL = splat<L>(oneMinusPs);
+  const negLrL = splat<L>(negLr);
+  const epsL = splat<L>(eps);
+  const keepL = splat<L>(keep);
   const pvIsZero = pv == 0;
+  // Every constant of the math in a local, loaded once before the loop: V8 would otherwise
+  // reload each one from memory and spill it to the stack on every iteration (bench/NOTES.md).
+  const kLower = c<L>(EXP_LOWER), kUpper = c<L>(EXP_UPPER), kLog2e = c<L>(LOG2E), kShift = c<L>(ROUNDING_SHIFT);
+  const kLn2Hi = c<L>(LN2_HI), kLn2Lo = c<L>(LN2_LO), kOne = c<L>(ONE), kBias = c<L>(EXPONENT_BIAS), kHalf = c<L>(HALF);
+  const kE0 = c<L>(EXP_C0), kE1 = c<L>(EXP_C1), kE2 = c<L>(EXP_C2), kE3 = c<L>(EXP_C3), kE4 = c<L>(EXP_C4);
+  const kInf = c<L>(INFINITY), kSqrtHalf = c<L>(SQRT_HALF_BITS), kMantissa = c<L>(MANTISSA_MASK);
+  const kL0 = c<L>(LN_C0), kL1 = c<L>(LN_C1), kL2 = c<L>(LN_C2), kL3 = c<L>(LN_C3), kL4 = c<L>(LN_C4);
+  const kL5 = c<L>(LN_C5), kL6 = c<L>(LN_C6), kL7 = c<L>(LN_C7), kTiny = c<L>(TINY);
+  const kSmallestNormal = c<L>(SMALLEST_NORMAL);
+  // cache: true: ln(1e-12) and (1e-12)^pv, what the meta-gradient's clamp of v_hat gives.
+  const negPsL = splat<L>(negPs);
+  const kMetaEps = c<L>(META_EPS);
+  const lnTiny = lnNormal<L>(kTiny);
+  const tinyPow = exp<L>(mul<L>(pvL, lnTiny));
   for (let i: usize = 0; i < end; i += stride) {
     const g = load<L>(grad + i);
     const m = add<L>(mul<L>(beta1L, load<L>(moment1 + i)), mul<L>(oneMinusBeta1L, g));
@@ -129,14 +184,120 @@ export function update<L>(
     const mHat = mul<L>(m, bias1L);
     const vHat = mul<L>(v, bias2L);
     const n = add<L>(mul<L>(pmL, mHat), mul<L>(oneMinusPmL, g));
-    const nAbs = atLeast<L>(abs<L>(n), c<L>(TINY));
-    const magnitude = exp<L>(mul<L>(oneMinusPsL, lnNormal<L>(nAbs)));
+    const nAbs = atLeast<L>(abs<L>(n), kTiny);
+    const lnN = lnNormal<L>(nAbs, kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kLn2Hi, kLn2Lo, kHalf);
+    const magnitude = exp<L>(mul<L>(oneMinusPsL, lnN), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kOne, kBias);
     // v_hat is not clamped here: 0^pv is 0 for pv > 0, and x^0 is 1 for every x.
-    const vPow = pvIsZero ? c<L>(ONE) : exp<L>(mul<L>(pvL, ln<L>(vHat)));
+    // ln(vHat) takes the full `ln` only for a vector with a lane below the smallest normal float
+    // (zero or subnormal: a gradient that has been exactly zero); every other vector takes lnNormal.
+    const lnV = anyLess<L>(vHat, kSmallestNormal)
+      ? ln<L>(vHat)
+      : lnNormal<L>(vHat, kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kLn2Hi, kLn2Lo, kHalf);
+    const vPow = pvIsZero ? kOne : exp<L>(mul<L>(pvL, lnV), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kOne, kBias);
     const step = div<L>(mul<L>(withSignOf<L>(magnitude, n), negLrL), add<L>(vPow, epsL));
     store<L>(param + i, add<L>(mul<L>(load<L>(param + i), keepL), step));
     store<L>(moment1 + i, m);
     store<L>(moment2 + i, v);
+    store<L>(gradPrev + i, g);
+    if (caching) {
+      // The factors the next step's meta-gradient multiplies its gradient by, from this update's
+      // n, m_hat, v_hat and knobs, computed as metaFactors does from the stored state.
+      const lnVClamped = selectLess<L>(vHat, kTiny, lnTiny, lnV);
+      const vPowClamped = selectLess<L>(vHat, kTiny, tinyPow, vPow);
+      const a = exp<L>(mul<L>(negPsL, lnN), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kOne, kBias);
+      storeMetaFactors<L>(cache1 + i, cache2 + i, cache3 + i, mHat, g, n, nAbs, lnN, lnVClamped, vPowClamped, a, kOne, kMetaEps);
+    }
+  }
+}
+
+/** Step 4's three factors of one element of the record's update, which the meta-gradient
+ *  multiplies by the new gradient: A*(mHat - gOld)/den, B*s*vHat^pv*ln(vHat)/den^2 and
+ *  B*s*ln|n|/den, with v_hat clamped (lnV, vPow) and |n| clamped (nAbs, lnN); a = nAbs^-ps. */
+@inline function storeMetaFactors<L>(
+  at1: usize, at2: usize, at3: usize, mHat: L, gOld: L, n: L, nAbs: L, lnN: L, lnV: L, vPow: L, a: L, one: L, metaEps: L,
+): void {
+  const invDen = div<L>(one, add<L>(vPow, metaEps));
+  const signedBOverDen = mul<L>(withSignOf<L>(mul<L>(nAbs, a), n), invDen);
+  store<L>(at1, mul<L>(mul<L>(invDen, a), sub<L>(mHat, gOld)));
+  store<L>(at2, mul<L>(signedBOverDen, mul<L>(mul<L>(vPow, lnV), invDen)));
+  store<L>(at3, mul<L>(signedBOverDen, lnN));
+}
+
+/** Steps 1 and 4 of a tensor whose last update cached its meta-gradient factors (cache: true):
+ *  the agreement sums and sum(g * factor) for the three factors. */
+export function agreementAndCachedMeta<L>(
+  grad: usize, gradPrev: usize, cache1: usize, cache2: usize, cache3: usize, length: i32,
+): void {
+  const stride = <usize>width<L>() * 4;
+  const end = <usize>length * 4;
+  for (let chunk: usize = 0; chunk < end; chunk += CHUNK_BYTES) {
+    const stop = chunk + CHUNK_BYTES < end ? chunk + CHUNK_BYTES : end;
+    let dot = zero<L>(), gg = zero<L>(), pp = zero<L>();
+    let accM = zero<L>(), accV = zero<L>(), accS = zero<L>();
+    for (let i = chunk; i < stop; i += stride) {
+      const g = load<L>(grad + i);
+      const gOld = load<L>(gradPrev + i);
+      dot = add<L>(dot, mul<L>(g, gOld));
+      gg = add<L>(gg, mul<L>(g, g));
+      pp = add<L>(pp, mul<L>(gOld, gOld));
+      accM = add<L>(accM, mul<L>(g, load<L>(cache1 + i)));
+      accV = add<L>(accV, mul<L>(g, load<L>(cache2 + i)));
+      accS = add<L>(accS, mul<L>(g, load<L>(cache3 + i)));
+    }
+    sumDot += sumLanes<L>(dot);
+    sumGradSquared += sumLanes<L>(gg);
+    sumPrevSquared += sumLanes<L>(pp);
+    metaSumM += sumLanes<L>(accM);
+    metaSumV += sumLanes<L>(accV);
+    metaSumS += sumLanes<L>(accS);
+  }
+}
+
+/** The cached factors rebuilt from a tensor's stored m, v and gPrev and its record (after a
+ *  restore from a state dict), exactly as the update that made the record caches them. */
+export function rebuildMetaFactors<L>(
+  gradPrev: usize, moment1: usize, moment2: usize, cache1: usize, cache2: usize, cache3: usize, length: i32,
+  pm: f32, oneMinusPm: f32, pv: f32, negPs: f32, bias1: f32, bias2: f32,
+): void {
+  const stride = <usize>width<L>() * 4;
+  const end = <usize>length * 4;
+  const pmL = splat<L>(pm);
+  const oneMinusPmL = splat<L>(oneMinusPm);
+  const pvL = splat<L>(pv);
+  const negPsL = splat<L>(negPs);
+  const bias1L = splat<L>(bias1);
+  const bias2L = splat<L>(bias2);
+  const kTiny = c<L>(TINY), kOne = c<L>(ONE), kMetaEps = c<L>(META_EPS);
+  const lnTiny = lnNormal<L>(kTiny);
+  const tinyPow = exp<L>(mul<L>(pvL, lnTiny));
+  for (let i: usize = 0; i < end; i += stride) {
+    const gOld = load<L>(gradPrev + i);
+    const mHat = mul<L>(load<L>(moment1 + i), bias1L);
+    const vHat = mul<L>(load<L>(moment2 + i), bias2L);
+    const n = add<L>(mul<L>(pmL, mHat), mul<L>(oneMinusPmL, gOld));
+    const nAbs = atLeast<L>(abs<L>(n), kTiny);
+    const lnN = lnNormal<L>(nAbs);
+    // As the update: ln(v_hat) (all lanes normal or not), then the clamp at 1e-12 applied to it.
+    const lnV = anyLess<L>(vHat, c<L>(SMALLEST_NORMAL)) ? ln<L>(vHat) : lnNormal<L>(vHat);
+    const vPow = pv == 0 ? kOne : exp<L>(mul<L>(pvL, lnV));
+    const lnVClamped = selectLess<L>(vHat, kTiny, lnTiny, lnV);
+    const vPowClamped = selectLess<L>(vHat, kTiny, tinyPow, vPow);
+    const a = exp<L>(mul<L>(negPsL, lnN));
+    storeMetaFactors<L>(cache1 + i, cache2 + i, cache3 + i, mHat, gOld, n, nAbs, lnN, lnVClamped, vPowClamped, a, kOne, kMetaEps);
+  }
+}
+
+/** The memory-bandwidth floor of a step, for the benchmark: reads p, g, m, v and gPrev and writes
+ *  p, m, v and gPrev, exactly the bytes `update` moves, with one add per stored value and no other
+ *  arithmetic. */
+export function streamFloor<L>(param: usize, grad: usize, moment1: usize, moment2: usize, gradPrev: usize, length: i32): void {
+  const stride = <usize>width<L>() * 4;
+  const end = <usize>length * 4;
+  for (let i: usize = 0; i < end; i += stride) {
+    const g = load<L>(grad + i);
+    store<L>(param + i, add<L>(load<L>(param + i), g));
+    store<L>(moment1 + i, add<L>(load<L>(moment1 + i), g));
+    store<L>(moment2 + i, add<L>(load<L>(moment2 + i), load<L>(gradPrev + i)));
     store<L>(gradPrev + i, g);
   }
 }

@@ -44,4 +44,11 @@ export const TENSOR_RECORD_RHO = 11;
 /** 1/(1-beta1^t) and 1/(1-beta2^t) of that update, as the float32 the kernel multiplied by. */
 export const TENSOR_RECORD_BIAS1 = 12;
 export const TENSOR_RECORD_BIAS2 = 13;
-export const TENSOR_SLOTS = 14;
+/** cache: true: byte offset of the tensor's three cached meta-gradient factor arrays (each of
+ *  TENSOR_LENGTH floats, one after another); 0 without a cache. */
+export const TENSOR_CACHE = 14;
+export const TENSOR_SLOTS = 15;
+
+/** Per tensor and thread slice, in a separate area: the slice's float64 partial sums of a step,
+ *  dot, g*g, gPrev*gPrev and the three meta-gradient sums. */
+export const PARTIAL_SLOTS = 6;

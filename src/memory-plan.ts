@@ -1,6 +1,6 @@
 // Where everything of one optimizer lives in its Wasm memory: group records, tensor records, then
 // each tensor's param, grad, m, v and gPrev arrays, padded to whole 16-byte vectors.
-import { GROUP_PHI, TENSOR_SLOTS } from './layout.js';
+import { GROUP_PHI, TENSOR_SLOTS, PARTIAL_SLOTS } from './layout.js';
 import { WASM_PAGE_BYTES } from './wasm.js';
 
 const VECTOR_BYTES = 16;
@@ -16,6 +16,8 @@ export interface TensorPlacement {
   m: number;
   v: number;
   gradPrev: number;
+  /** cache: true: the three cached meta-gradient factor arrays, one after another; else 0. */
+  cache: number;
 }
 
 export interface MemoryPlan {
@@ -26,6 +28,10 @@ export interface MemoryPlan {
   groupSlot: number[];
   /** Slot of each tensor's record; a group's tensors are consecutive. */
   tensorSlot: number[];
+  /** Byte offset of the partial sums: PARTIAL_SLOTS float64 per tensor and thread. */
+  partialsByte: number;
+  /** Byte offset of 64 bytes where threads synchronise (Int32 words, see src/threads.ts). */
+  controlByte: number;
   tensors: TensorPlacement[];
   pages: number;
 }
@@ -36,7 +42,11 @@ export function groupRecordSlots(degree: number): number {
 
 const alignUp = (n: number, to: number) => Math.ceil(n / to) * to;
 
-export function planMemory(heapBase: number, degrees: readonly number[], tensorSizes: readonly number[]): MemoryPlan {
+export const CONTROL_BYTES = 64;
+
+export function planMemory(
+  heapBase: number, degrees: readonly number[], tensorSizes: readonly number[], threads = 1, cache = false,
+): MemoryPlan {
   const groupSlot: number[] = [];
   let slots = 0;
   for (const degree of degrees) {
@@ -47,14 +57,16 @@ export function planMemory(heapBase: number, degrees: readonly number[], tensorS
   slots += tensorSizes.length * TENSOR_SLOTS;
 
   const recordsByte = alignUp(heapBase, VECTOR_BYTES);
-  let cursor = alignUp(recordsByte + slots * 8, VECTOR_BYTES);
+  const partialsByte = alignUp(recordsByte + slots * 8, VECTOR_BYTES);
+  const controlByte = alignUp(partialsByte + threads * tensorSizes.length * PARTIAL_SLOTS * 8, CONTROL_BYTES);
+  let cursor = controlByte + CONTROL_BYTES;
   const tensors = tensorSizes.map((size) => {
     const paddedSize = alignUp(size, FLOATS_PER_VECTOR);
     const bytes = paddedSize * 4;
     const at = (k: number) => cursor + k * bytes;
-    const placement = { size, paddedSize, param: at(0), grad: at(1), m: at(2), v: at(3), gradPrev: at(4) };
-    cursor = at(5);
+    const placement = { size, paddedSize, param: at(0), grad: at(1), m: at(2), v: at(3), gradPrev: at(4), cache: cache ? at(5) : 0 };
+    cursor = at(cache ? 8 : 5);
     return placement;
   });
-  return { recordsByte, recordSlots: slots, groupSlot, tensorSlot, tensors, pages: Math.max(1, Math.ceil(cursor / WASM_PAGE_BYTES)) };
+  return { recordsByte, recordSlots: slots, groupSlot, tensorSlot, partialsByte, controlByte, tensors, pages: Math.max(1, Math.ceil(cursor / WASM_PAGE_BYTES)) };
 }

@@ -7,7 +7,11 @@ import {
 } from './options.js';
 import { type GroupSpec, type TensorInput, resolveGroups } from './groups.js';
 import { type MemoryPlan, planMemory } from './memory-plan.js';
-import { type CoreInstance, type Kernel, type KernelChoice, coreHeapBase, instantiateCore, preloadCore, resolveKernel } from './wasm.js';
+import {
+  type CoreInstance, type Kernel, type KernelChoice, coreHeapBase, instantiateCore, preloadCore, resolveKernel,
+  threadsUnavailableReason,
+} from './wasm.js';
+import { ThreadPool } from './threads.js';
 import {
   type PilotStateDict, type UpdateRecord, STATE_DICT_FORMAT, STATE_DICT_VERSION, parseStateDict,
 } from './state-dict.js';
@@ -21,6 +25,15 @@ export interface PilotOptions extends Partial<Hyperparameters> {
   kernel?: KernelChoice;
   /** Record r, rho, pm, pv, ps and phi after every step, for `diagnostics()`. */
   diagnostics?: boolean;
+  /** Threads a step runs on (default 1): the calling thread and `threads - 1` workers over one
+   *  shared WebAssembly.Memory. Where memory cannot be shared (a browser page that is not
+   *  cross-origin isolated), the optimizer runs on 1 thread and `threadsFallback` says why. */
+  threads?: number;
+  /** Keep three more floats per parameter (32 bytes per parameter in all instead of 20): the
+   *  factors the next step's meta-gradient needs, computed by the update, so the next step's
+   *  first pass reads them instead of recomputing two logarithms and two exponentials. Faster,
+   *  same results within float rounding. Default false. */
+  cache?: boolean;
 }
 
 export interface StepOptions {
@@ -44,9 +57,28 @@ export interface PilotState {
   phi: number[];
 }
 
-const OPTION_NAMES = new Set<string>([...HYPERPARAMETER_NAMES, 'kernel', 'diagnostics']);
+const OPTION_NAMES = new Set<string>([...HYPERPARAMETER_NAMES, 'kernel', 'diagnostics', 'threads', 'cache']);
 const GROUP_OPTION_NAMES = new Set<string>([...HYPERPARAMETER_NAMES, 'tensors']);
 const INITIAL_PHI_CONSTANTS = [1.4, 3.0, -2.0];
+
+function checkThreads(threads: unknown): number {
+  if (threads === undefined) return 1;
+  if (!Number.isInteger(threads) || (threads as number) < 1 || (threads as number) > 256) {
+    throw new RangeError(`threads must be an integer in [1, 256], got ${String(threads)}`);
+  }
+  return threads as number;
+}
+
+/** Options of fromStateDict: how to run the restored optimizer. */
+export interface RestoreOptions {
+  kernel?: KernelChoice;
+  threads?: number;
+  cache?: boolean;
+}
+
+function checkCache(cache: unknown): void {
+  if (cache !== undefined && typeof cache !== 'boolean') throw new TypeError(`cache must be true or false, got ${String(cache)}`);
+}
 
 function rejectUnknown(object: object, known: Set<string>, where: string): void {
   for (const key of Object.keys(object)) {
@@ -127,9 +159,15 @@ interface GroupLayout {
 export class PILOT {
   /** The build of the core this optimizer runs on. */
   readonly kernel: Kernel;
+  /** True when the optimizer keeps the meta-gradient's factors (option `cache`). */
+  readonly cache: boolean;
   readonly shapes: readonly (readonly number[])[];
   readonly paramGroups: readonly ParamGroup[];
   #core: CoreInstance | null;
+  #pool: ThreadPool | null = null;
+  /** Threads the memory was laid out for; workers start after construction (#startThreads). */
+  readonly #plannedThreads: number;
+  #threadsFallback: string | null;
   readonly #plan: MemoryPlan;
   readonly #slots: Float64Array;
   readonly #params: Float32Array[];
@@ -137,9 +175,14 @@ export class PILOT {
   readonly #tensorGroup: number[];
   readonly #history: PilotDiagnostics[] | null;
 
-  private constructor(core: CoreInstance, plan: MemoryPlan, groups: GroupLayout[], diagnostics: boolean) {
+  private constructor(
+    core: CoreInstance, plan: MemoryPlan, groups: GroupLayout[], diagnostics: boolean, threads: number, fallback: string | null,
+  ) {
     this.kernel = core.kernel;
     this.#core = core;
+    this.#plannedThreads = threads;
+    this.#threadsFallback = fallback;
+    this.cache = plan.tensors.some((t) => t.cache !== 0);
     this.#plan = plan;
     const buffer = core.memory.buffer;
     this.#slots = new Float64Array(buffer, plan.recordsByte, plan.recordSlots);
@@ -166,14 +209,44 @@ export class PILOT {
       this.#slots[at + L.TENSOR_V] = t.v;
       this.#slots[at + L.TENSOR_GRAD_PREV] = t.gradPrev;
       this.#slots[at + L.TENSOR_LENGTH] = t.paddedSize;
+      this.#slots[at + L.TENSOR_CACHE] = t.cache;
     });
   }
 
-  static #allocate(groups: GroupLayout[], kernelChoice: KernelChoice | undefined, diagnostics: boolean): PILOT {
+  static #allocate(
+    groups: GroupLayout[], kernelChoice: KernelChoice | undefined, diagnostics: boolean, threadsAsked: number, cache: boolean,
+  ): PILOT {
     const kernel = resolveKernel(kernelChoice);
+    const unavailable = threadsAsked > 1 ? threadsUnavailableReason() : null;
+    const threads = unavailable === null ? threadsAsked : 1;
     const sizes = groups.flatMap((g) => g.tensorShapes.map((s) => s.reduce((a, b) => a * b, 1)));
-    const plan = planMemory(coreHeapBase(kernel), groups.map((g) => g.hyperparameters.degree), sizes);
-    return new PILOT(instantiateCore(kernel, plan.pages), plan, groups, diagnostics);
+    const plan = planMemory(coreHeapBase(kernel), groups.map((g) => g.hyperparameters.degree), sizes, threads, cache);
+    // One thread takes the build over unshared memory, so it pays nothing for threading.
+    const core = instantiateCore(kernel, plan.pages, threads > 1);
+    return new PILOT(core, plan, groups, diagnostics, threads, unavailable);
+  }
+
+  /** Starts the workers the memory was laid out for; where they cannot start, runs on 1 thread
+   *  and says why in threadsFallback. */
+  async #startThreads(): Promise<void> {
+    if (this.#plannedThreads === 1) return;
+    try {
+      this.#pool = await ThreadPool.start(this.#core!, this.#plan.controlByte, this.#plannedThreads);
+    } catch (error) {
+      this.#threadsFallback = `worker threads could not start (${(error as Error).message})`;
+    }
+  }
+
+  /** Both builds a creation with `threads` may instantiate, compiled in the background. */
+  static async #preload(kernel: KernelChoice | undefined, threads: unknown): Promise<void> {
+    await preloadCore(kernel);
+    if (typeof threads === 'number' && threads > 1 && threadsUnavailableReason() === null) await preloadCore(kernel, true);
+  }
+
+  static #refuseThreadsSync(threads: unknown, method: string): void {
+    if (typeof threads === 'number' && threads > 1) {
+      throw new TypeError(`PILOT.${method}: threads > 1 start workers, which takes time: use the async PILOT.${method.replace('Sync', '')}`);
+    }
   }
 
   /**
@@ -182,15 +255,24 @@ export class PILOT {
    * every group starts from (SPEC.md's table), `kernel` and `diagnostics`.
    */
   static async create(tensors: readonly (TensorInput | GroupSpec)[], options: PilotOptions = {}): Promise<PILOT> {
-    await preloadCore(options.kernel);
-    return PILOT.createSync(tensors, options);
+    await PILOT.#preload(options.kernel, options.threads);
+    const pilot = PILOT.#createNow(tensors, options);
+    await pilot.#startThreads();
+    return pilot;
   }
 
-  /** `create` without waiting: compiles the Wasm synchronously unless `preloadCore` (or an earlier
-   *  `create`) already did. Browsers allow that off the main thread only. */
+  /** `create` without waiting (threads: 1 only): compiles the Wasm synchronously unless
+   *  `preloadCore` (or an earlier `create`) already did. */
   static createSync(tensors: readonly (TensorInput | GroupSpec)[], options: PilotOptions = {}): PILOT {
+    PILOT.#refuseThreadsSync(options.threads, 'createSync');
+    return PILOT.#createNow(tensors, options);
+  }
+
+  static #createNow(tensors: readonly (TensorInput | GroupSpec)[], options: PilotOptions): PILOT {
     rejectUnknown(options, OPTION_NAMES, 'options');
-    const { kernel, diagnostics, ...defaults } = options;
+    const { kernel, diagnostics, threads, cache, ...defaults } = options;
+    const threadCount = checkThreads(threads);
+    checkCache(cache);
     if (Array.isArray(tensors)) {
       tensors.forEach((group, g) => {
         if (group !== null && typeof group === 'object' && 'tensors' in group) rejectUnknown(group, GROUP_OPTION_NAMES, `groups[${g}]`);
@@ -201,6 +283,8 @@ export class PILOT {
       groups.map((g) => ({ hyperparameters: g.hyperparameters, tensorShapes: g.tensors.map((t) => t.shape) })),
       kernel,
       diagnostics === true,
+      threadCount,
+      cache === true,
     );
     groups.forEach((group, g) => pilot.#initialisePolicy(g, group.hyperparameters.degree));
     groups.flatMap((g) => g.tensors).forEach((t, i) => {
@@ -210,13 +294,22 @@ export class PILOT {
   }
 
   /** An optimizer restored from `stateDict()`'s output: it continues exactly as the original. */
-  static async fromStateDict(dict: PilotStateDict, options: { kernel?: KernelChoice } = {}): Promise<PILOT> {
-    await preloadCore(options.kernel);
-    return PILOT.fromStateDictSync(dict, options);
+  static async fromStateDict(dict: PilotStateDict, options: RestoreOptions = {}): Promise<PILOT> {
+    await PILOT.#preload(options.kernel, options.threads);
+    const pilot = PILOT.#restoreNow(dict, options);
+    await pilot.#startThreads();
+    return pilot;
   }
 
-  /** `fromStateDict` without waiting (see createSync). */
-  static fromStateDictSync(dict: PilotStateDict, options: { kernel?: KernelChoice } = {}): PILOT {
+  /** `fromStateDict` without waiting (threads: 1 only; see createSync). */
+  static fromStateDictSync(dict: PilotStateDict, options: RestoreOptions = {}): PILOT {
+    PILOT.#refuseThreadsSync(options.threads, 'fromStateDictSync');
+    return PILOT.#restoreNow(dict, options);
+  }
+
+  static #restoreNow(dict: PilotStateDict, options: RestoreOptions): PILOT {
+    const threadCount = checkThreads(options.threads);
+    checkCache(options.cache);
     const parsed = parseStateDict(dict);
     const pilot = PILOT.#allocate(
       parsed.groups.map((g, index) => ({
@@ -225,6 +318,8 @@ export class PILOT {
       })),
       options.kernel,
       parsed.diagnostics,
+      threadCount,
+      options.cache === true,
     );
     const slots = pilot.#slots;
     parsed.groups.forEach((group, g) => {
@@ -246,6 +341,11 @@ export class PILOT {
       new Float32Array(memory, placement.gradPrev, tensor.size).set(tensor.gradPrev);
       if (tensor.record) pilot.#writeRecord(i, tensor.record);
     });
+    if (pilot.cache) {
+      pilot.paramGroups.forEach((group) => {
+        if (group.tensors.length) pilot.#core!.exports.rebuildCaches(pilot.#recordByte(pilot.#plan.tensorSlot[group.tensors[0]]), group.tensors.length);
+      });
+    }
     return pilot;
   }
 
@@ -303,6 +403,16 @@ export class PILOT {
     return this.#grads;
   }
 
+  /** Threads each step runs on: `threads` as asked, or 1 where threads are unavailable. */
+  get threads(): number {
+    return this.#pool?.threads ?? 1;
+  }
+
+  /** Why the optimizer runs on fewer threads than `threads` asked for; null when it does not. */
+  get threadsFallback(): string | null {
+    return this.#threadsFallback;
+  }
+
   /** Bytes of Wasm memory this optimizer holds: parameters, gradients, state and records. */
   get memoryBytes(): number {
     return this.assertLive('memoryBytes').memory.buffer.byteLength;
@@ -327,7 +437,9 @@ export class PILOT {
     });
     this.paramGroups.forEach((group, g) => {
       const tensors = group.tensors.length ? this.#recordByte(this.#plan.tensorSlot[group.tensors[0]]) : 0;
-      core.exports.stepGroup(this.#recordByte(this.#plan.groupSlot[g]), tensors, group.tensors.length);
+      const record = this.#recordByte(this.#plan.groupSlot[g]);
+      if (this.#pool) this.#pool.stepGroup(record, tensors, group.tensors.length, this.#plan.partialsByte);
+      else core.exports.stepGroup(record, tensors, group.tensors.length, this.#plan.partialsByte);
     });
     this.#history?.forEach((history, g) => recordDiagnostics(history, this.state(g)));
   }
@@ -395,6 +507,8 @@ export class PILOT {
 
   /** Releases the Wasm instance and its memory; every later call throws. */
   dispose(): void {
+    this.#pool?.close();
+    this.#pool = null;
     this.#core = null;
   }
 }
