@@ -194,7 +194,11 @@ export function update<L>(
       ? ln<L>(vHat)
       : lnNormal<L>(vHat, kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kLn2Hi, kLn2Lo, kHalf);
     const vPow = pvIsZero ? kOne : exp<L>(mul<L>(pvL, lnV), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kOne, kBias);
-    const step = div<L>(mul<L>(withSignOf<L>(magnitude, n), negLrL), add<L>(vPow, epsL));
+    // The denominator is floored at the smallest normal float: with eps = 0, a gradient whose
+    // square underflows leaves v = 0 while n is not 0, and x/0 would be Infinity. The sign goes on
+    // last, so that sign(0) = 0 gives d = 0 for n = 0 (SPEC.md) whatever the quotient.
+    const den = atLeast<L>(add<L>(vPow, epsL), kSmallestNormal);
+    const step = mul<L>(withSignOf<L>(div<L>(magnitude, den), n), negLrL);
     store<L>(param + i, add<L>(mul<L>(load<L>(param + i), keepL), step));
     store<L>(moment1 + i, m);
     store<L>(moment2 + i, v);

@@ -110,6 +110,16 @@ for (const kernel of KERNELS) {
     [3, -3, 4, -4].forEach((x, j) => assert.ok(opt.params[0][j + 4] < x * (1 - lr * weightDecay) - 0.1));
   });
 
+  test('eps = 0: an exactly-zero n still gives d = 0, and a gradient whose square underflows gives a finite update', async () => {
+    const opt = await PILOT.create([{ shape: [4], init: [1, 1, 1, 1] }], { lr: 0.01, eps: 0, weightDecay: 0, betas: [0, 0], kernel });
+    opt.grads[0].set([0, 5e-24, -1e-30, 1]);
+    opt.step();
+    const p = Array.from(opt.params[0]);
+    assert.ok(p.every(Number.isFinite), `params ${p}`);
+    assert.is(p[0], 1, 'g = 0: no move');
+    assert.ok(p[1] < 1 && p[2] > 1 && p[3] < 1, `each moves against its gradient: ${p}`);
+  });
+
   test.run();
 }
 

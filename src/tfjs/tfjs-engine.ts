@@ -11,6 +11,7 @@ import type { EngineEntry, EngineOptions, EngineState, PilotEngine } from './eng
 
 const TINY = 1e-12;
 const META_EPS = 1e-8;
+const SMALLEST_NORMAL = 1.17549435e-38;
 const INITIAL_CONSTANTS = [1.4, 3.0, -2.0];
 /** pv = 0.5 * sigmoid(z_v); pm and ps are plain sigmoids. */
 const KNOB_SCALES = [1, 0.5, 1];
@@ -102,8 +103,9 @@ function update(
   const vHat = mul(v, bias2);
   const n = add(mul(pm, mHat), mul(sub(1, pm), g));
   const magnitude = tf.pow(tf.maximum(tf.abs(n), TINY), sub(1, ps));
-  // sign(0) = 0 makes d = 0 for n = 0 (SPEC.md), also when the denominator is 0 (eps = 0, v = 0).
-  const step = div(mul(magnitude, -h.lr), add(tf.pow(vHat, pv), h.eps));
+  // As the Wasm core: the denominator floored at the smallest normal float (eps = 0 with a
+  // gradient whose square underflows), and sign(0) = 0 making d = 0 for n = 0 whatever the quotient.
+  const step = div(mul(magnitude, -h.lr), tf.maximum(add(tf.pow(vHat, pv), h.eps), SMALLEST_NORMAL));
   let d = tf.where(tf.equal(n, 0), tf.zerosLike(n), mul(step, tf.sign(n)));
   if (h.weightDecay !== 0) d = sub(d, mul(p, h.lr * h.weightDecay));
   return { m, v, p: add(p, d) };
