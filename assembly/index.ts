@@ -16,7 +16,7 @@ import {
   sumDot, sumGradSquared, sumPrevSquared, metaSumM, metaSumV, metaSumS,
 } from './passes';
 import { exp, ln, lnNormal, pow } from './mathf';
-import { width } from './lanes';
+import { width, zero, add, mul, sumLanes } from './lanes';
 
 /** First byte the optimizer may lay out its records and tensors from. */
 export function heapBase(): usize {
@@ -40,6 +40,31 @@ export function stepGroup(group: usize, tensors: usize, count: i32, partials: us
   reduceSlice(tensors, count, partials, 0, 1);
   combineSlices(group, tensors, count, partials, 1);
   updateSlice(group, tensors, count, 0, 1);
+}
+
+/** Index (among the `count` records at `tensors`) of the first tensor with a gradient this step
+ *  that holds a NaN or an infinity, or -1: the check the non-finite policies run before a step. */
+export function firstNonFiniteGradient(tensors: usize, count: i32): i32 {
+  if (ASC_FEATURE_SIMD) {
+    return firstNonFiniteGradientWith<v128>(tensors, count);
+  } else {
+    return firstNonFiniteGradientWith<f32>(tensors, count);
+  }
+}
+
+function firstNonFiniteGradientWith<L>(tensors: usize, count: i32): i32 {
+  const stride = <usize>width<L>() * 4;
+  for (let i = 0; i < count; i++) {
+    const tensor = tensorRecord(tensors, i);
+    if (slot(tensor, TENSOR_PRESENT) == 0) continue;
+    const grad = pointer(tensor, TENSOR_GRAD);
+    const end = <usize>slot(tensor, TENSOR_LENGTH) * 4;
+    // 0 * x is NaN exactly when x is NaN or an infinity, and a NaN stays in the sum.
+    let poisoned = zero<L>();
+    for (let at: usize = 0; at < end; at += stride) poisoned = add<L>(poisoned, mul<L>(load<L>(grad + at), zero<L>()));
+    if (isNaN(sumLanes<L>(poisoned))) return i;
+  }
+  return -1;
 }
 
 // A multi-threaded step runs the same three phases: every thread reduces its slice of every tensor

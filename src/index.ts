@@ -1,5 +1,5 @@
-export { PILOT, ParamGroup } from './pilot.js';
-export type { PilotOptions, PilotState, PilotDiagnostics, StepOptions } from './pilot.js';
+export { PILOT, ParamGroup, NonFiniteGradientError } from './pilot.js';
+export type { PilotOptions, PilotState, PilotDiagnostics, StepOptions, RestoreOptions, NonFinitePolicy } from './pilot.js';
 export type { Hyperparameters, PolicyOverrides } from './options.js';
 export { DEFAULT_HYPERPARAMETERS } from './options.js';
 export type { Shape, TensorSpec, TensorInput, GroupSpec } from './groups.js';

@@ -34,6 +34,29 @@ export interface PilotOptions extends Partial<Hyperparameters> {
    *  first pass reads them instead of recomputing two logarithms and two exponentials. Faster,
    *  same results within float rounding. Default false. */
   cache?: boolean;
+  /** What a NaN or an infinity in a gradient does (default 'error'): 'error' throws a
+   *  NonFiniteGradientError naming the tensor and the step, changing nothing; 'skip' changes
+   *  nothing and counts the step in state().skipped, as mixed-precision loss scalers do;
+   *  'propagate' steps anyway, as the reference does. */
+  nonFinite?: NonFinitePolicy;
+}
+
+export type NonFinitePolicy = 'error' | 'skip' | 'propagate';
+
+/** A step refused because a gradient held a NaN or an infinity (nonFinite: 'error'). */
+export class NonFiniteGradientError extends Error {
+  constructor(
+    /** The tensor's index (or, from PilotOptimizer, the variable's name). */
+    readonly tensor: number | string,
+    /** The step that was refused (1 + the steps taken). */
+    readonly step: number,
+    /** The first offending element (row-major) and its value. */
+    readonly element: number,
+    readonly value: number,
+  ) {
+    super(`step ${step}: the gradient of ${typeof tensor === 'number' ? `tensor ${tensor}` : `'${tensor}'`} has ${value} at element ${element}; nothing was changed (nonFinite: 'error'; 'skip' skips such steps)`);
+    this.name = 'NonFiniteGradientError';
+  }
 }
 
 export interface StepOptions {
@@ -55,9 +78,21 @@ export interface PilotState {
   ps: number;
   /** 3(degree+1) coefficients: [m-block, v-block, s-block], each highest power first. */
   phi: number[];
+  /** Steps skipped for a non-finite gradient (nonFinite: 'skip'). */
+  skipped: number;
 }
 
-const OPTION_NAMES = new Set<string>([...HYPERPARAMETER_NAMES, 'kernel', 'diagnostics', 'threads', 'cache']);
+const OPTION_NAMES = new Set<string>([...HYPERPARAMETER_NAMES, 'kernel', 'diagnostics', 'threads', 'cache', 'nonFinite']);
+const RESTORE_OPTION_NAMES = new Set<string>(['kernel', 'threads', 'cache', 'nonFinite']);
+const NON_FINITE_POLICIES: readonly NonFinitePolicy[] = ['error', 'skip', 'propagate'];
+
+function checkNonFinite(policy: unknown): NonFinitePolicy {
+  if (policy === undefined) return 'error';
+  if (!NON_FINITE_POLICIES.includes(policy as NonFinitePolicy)) {
+    throw new RangeError(`nonFinite must be 'error', 'skip' or 'propagate', got ${JSON.stringify(policy)}`);
+  }
+  return policy as NonFinitePolicy;
+}
 const GROUP_OPTION_NAMES = new Set<string>([...HYPERPARAMETER_NAMES, 'tensors']);
 const INITIAL_PHI_CONSTANTS = [1.4, 3.0, -2.0];
 
@@ -74,6 +109,7 @@ export interface RestoreOptions {
   kernel?: KernelChoice;
   threads?: number;
   cache?: boolean;
+  nonFinite?: NonFinitePolicy;
 }
 
 function checkCache(cache: unknown): void {
@@ -168,6 +204,8 @@ export class PILOT {
   /** Threads the memory was laid out for; workers start after construction (#startThreads). */
   readonly #plannedThreads: number;
   #threadsFallback: string | null;
+  #nonFinite: NonFinitePolicy = 'error';
+  #skipped = 0;
   readonly #plan: MemoryPlan;
   readonly #slots: Float64Array;
   readonly #params: Float32Array[];
@@ -270,7 +308,8 @@ export class PILOT {
 
   static #createNow(tensors: readonly (TensorInput | GroupSpec)[], options: PilotOptions): PILOT {
     rejectUnknown(options, OPTION_NAMES, 'options');
-    const { kernel, diagnostics, threads, cache, ...defaults } = options;
+    const { kernel, diagnostics, threads, cache, nonFinite, ...defaults } = options;
+    const nonFinitePolicy = checkNonFinite(nonFinite);
     const threadCount = checkThreads(threads);
     checkCache(cache);
     if (Array.isArray(tensors)) {
@@ -290,6 +329,7 @@ export class PILOT {
     groups.flatMap((g) => g.tensors).forEach((t, i) => {
       if (t.init !== undefined) pilot.#params[i].set(t.init);
     });
+    pilot.#nonFinite = nonFinitePolicy;
     return pilot;
   }
 
@@ -308,8 +348,10 @@ export class PILOT {
   }
 
   static #restoreNow(dict: PilotStateDict, options: RestoreOptions): PILOT {
+    rejectUnknown(options, RESTORE_OPTION_NAMES, 'fromStateDict options');
     const threadCount = checkThreads(options.threads);
     checkCache(options.cache);
+    const nonFinitePolicy = checkNonFinite(options.nonFinite);
     const parsed = parseStateDict(dict);
     const pilot = PILOT.#allocate(
       parsed.groups.map((g, index) => ({
@@ -346,6 +388,8 @@ export class PILOT {
         if (group.tensors.length) pilot.#core!.exports.rebuildCaches(pilot.#recordByte(pilot.#plan.tensorSlot[group.tensors[0]]), group.tensors.length);
       });
     }
+    pilot.#nonFinite = nonFinitePolicy;
+    pilot.#skipped = parsed.groups[0].skipped;
     return pilot;
   }
 
@@ -435,6 +479,16 @@ export class PILOT {
     this.#plan.tensorSlot.forEach((at, i) => {
       this.#slots[at + L.TENSOR_PRESENT] = missing.has(i) ? 0 : 1;
     });
+    if (this.#nonFinite !== 'propagate') {
+      const bad = this.#firstNonFiniteGradient(core);
+      if (bad !== null) {
+        if (this.#nonFinite === 'skip') {
+          this.#skipped += 1;
+          return;
+        }
+        throw new NonFiniteGradientError(bad.tensor, bad.step, bad.element, bad.value);
+      }
+    }
     this.paramGroups.forEach((group, g) => {
       const tensors = group.tensors.length ? this.#recordByte(this.#plan.tensorSlot[group.tensors[0]]) : 0;
       const record = this.#recordByte(this.#plan.groupSlot[g]);
@@ -442,6 +496,19 @@ export class PILOT {
       else core.exports.stepGroup(record, tensors, group.tensors.length, this.#plan.partialsByte);
     });
     this.#history?.forEach((history, g) => recordDiagnostics(history, this.state(g)));
+  }
+
+  /** The first present tensor whose gradient holds a NaN or an infinity, where, and the step. */
+  #firstNonFiniteGradient(core: CoreInstance): { tensor: number; step: number; element: number; value: number } | null {
+    for (const [g, group] of this.paramGroups.entries()) {
+      if (!group.tensors.length) continue;
+      const found = core.exports.firstNonFiniteGradient(this.#recordByte(this.#plan.tensorSlot[group.tensors[0]]), group.tensors.length);
+      if (found < 0) continue;
+      const tensor = group.tensors[found];
+      const element = this.#grads[tensor].findIndex((x) => !Number.isFinite(x));
+      return { tensor, step: this.state(g).step + 1, element, value: this.#grads[tensor][element] };
+    }
+    return null;
   }
 
   #checkGroup(group: number, method: string): number {
@@ -464,6 +531,7 @@ export class PILOT {
       pv: this.#slots[at + L.GROUP_PV],
       ps: this.#slots[at + L.GROUP_PS],
       phi: Array.from(this.#slots.subarray(at + L.GROUP_PHI, at + L.GROUP_PHI + 3 * (degree + 1))),
+      skipped: this.#skipped,
     };
   }
 
@@ -490,8 +558,7 @@ export class PILOT {
       version: STATE_DICT_VERSION,
       diagnostics: this.#history !== null,
       groups: this.paramGroups.map((group, g) => {
-        const { step, r, rho, pm, pv, ps, phi } = this.state(g);
-        return { hyperparameters: group.hyperparameters(), step, r, rho, pm, pv, ps, phi };
+        return { hyperparameters: group.hyperparameters(), ...this.state(g) };
       }),
       tensors: this.#plan.tensors.map((t, i) => ({
         group: this.#tensorGroup[i],

@@ -55,7 +55,7 @@ export interface ParsedStateDict {
 }
 
 const RECORD_FIELDS = ['pm', 'pv', 'ps', 'rho', 'bias1', 'bias2'] as const;
-const GROUP_NUMBERS = ['r', 'rho', 'pm', 'pv', 'ps'] as const;
+const GROUP_NUMBERS = ['r', 'rho', 'pm', 'pv', 'ps', 'skipped'] as const;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

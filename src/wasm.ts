@@ -20,6 +20,8 @@ export interface CoreExports {
   reduceSlice(tensors: number, count: number, partials: number, slice: number, slices: number): void;
   combineSlices(group: number, tensors: number, count: number, partials: number, slices: number): void;
   updateSlice(group: number, tensors: number, count: number, slice: number, slices: number): void;
+  /** The first tensor (of `count` records) whose present gradient holds a NaN or infinity, or -1. */
+  firstNonFiniteGradient(tensors: number, count: number): number;
   /** cache: true, after a restore: rebuilds the cached meta-gradient factors of a group's tensors. */
   rebuildCaches(tensors: number, count: number): void;
   mapLn(data: number, length: number): void;

@@ -2,7 +2,7 @@
 // engine-neutral form of their state that getWeights/setWeights carry.
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../options.js';
-import type { PilotState } from '../pilot.js';
+import type { NonFinitePolicy, PilotState } from '../pilot.js';
 import type { PilotDiagnostics } from '../diagnostics.js';
 import type { UpdateRecord } from '../state-dict.js';
 
@@ -32,8 +32,9 @@ export interface EngineState {
 
 export interface PilotEngine {
   readonly name: EngineName;
-  /** One PILOT step over `entries` (every known variable; new ones join with zero state). */
-  step(entries: readonly EngineEntry[]): void;
+  /** One PILOT step over `entries` (every known variable; new ones join with zero state). False
+   *  when the step was skipped for a non-finite gradient (nonFinite: 'skip'). */
+  step(entries: readonly EngineEntry[]): boolean;
   setHyperparameters(hyperparameters: Hyperparameters): void;
   state(): PilotState;
   diagnostics(): PilotDiagnostics;
@@ -47,4 +48,5 @@ export interface PilotEngine {
 export interface EngineOptions {
   hyperparameters: Hyperparameters;
   diagnostics: boolean;
+  nonFinite: NonFinitePolicy;
 }

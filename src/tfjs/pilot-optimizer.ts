@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensorMap, Tensor } from '@tensorflow/tfjs-core';
 import { type Hyperparameters, HYPERPARAMETER_NAMES, checkHyperparameter, copyHyperparameters, resolveHyperparameters } from '../options.js';
-import type { PilotState } from '../pilot.js';
+import type { NonFinitePolicy, PilotState } from '../pilot.js';
 import type { PilotDiagnostics } from '../diagnostics.js';
 import type { KernelChoice } from '../wasm.js';
 import { resolveKernel } from '../wasm.js';
@@ -21,9 +21,13 @@ export interface PilotOptimizerConfig extends Partial<Hyperparameters> {
   kernel?: KernelChoice;
   /** Record r, rho, pm, pv, ps and phi after every step (the tfjs engine reads them back each step). */
   diagnostics?: boolean;
+  /** What a NaN or an infinity in a gradient does: 'error' (default), 'skip' or 'propagate'
+   *  (see PilotOptions.nonFinite). The tfjs engine checks with one read back per step. */
+  nonFinite?: NonFinitePolicy;
 }
 
-const CONFIG_NAMES = new Set<string>([...HYPERPARAMETER_NAMES, 'engine', 'kernel', 'diagnostics']);
+const CONFIG_NAMES = new Set<string>([...HYPERPARAMETER_NAMES, 'engine', 'kernel', 'diagnostics', 'nonFinite']);
+const NON_FINITE_POLICIES = new Set<unknown>(['error', 'skip', 'propagate']);
 
 export class PilotOptimizer extends tf.Optimizer {
   /** @nocollapse */
@@ -34,6 +38,8 @@ export class PilotOptimizer extends tf.Optimizer {
   readonly #engineChoice: EngineChoice;
   readonly #kernel: KernelChoice | undefined;
   readonly #diagnostics: boolean;
+  readonly #nonFinite: NonFinitePolicy;
+  #disposed = false;
   #hyperparameters: Hyperparameters;
   #engine: PilotEngine | null = null;
   /** The shape of every variable seen, in the order first seen: the order of the state and of
@@ -45,8 +51,10 @@ export class PilotOptimizer extends tf.Optimizer {
     for (const key of Object.keys(config)) {
       if (!CONFIG_NAMES.has(key)) throw new TypeError(`PilotOptimizer: unknown option '${key}'; known: ${[...CONFIG_NAMES].join(', ')}`);
     }
-    const { engine = 'auto', kernel, diagnostics = false, ...hyperparameters } = config;
+    const { engine = 'auto', kernel, diagnostics = false, nonFinite = 'error', ...hyperparameters } = config;
     checkEngineChoice(engine);
+    if (!NON_FINITE_POLICIES.has(nonFinite)) throw new RangeError(`nonFinite must be 'error', 'skip' or 'propagate', got ${JSON.stringify(nonFinite)}`);
+    this.#nonFinite = nonFinite;
     if (kernel !== undefined) resolveKernel(kernel);
     this.#engineChoice = engine;
     this.#kernel = kernel;
@@ -55,9 +63,10 @@ export class PilotOptimizer extends tf.Optimizer {
   }
 
   #activeEngine(): PilotEngine {
+    if (this.#disposed) throw new Error('PilotOptimizer: this optimizer has been disposed');
     if (!this.#engine) {
       const name = this.#engineChoice === 'auto' ? engineForActiveBackend() : this.#engineChoice;
-      const options = { hyperparameters: copyHyperparameters(this.#hyperparameters), diagnostics: this.#diagnostics };
+      const options = { hyperparameters: copyHyperparameters(this.#hyperparameters), diagnostics: this.#diagnostics, nonFinite: this.#nonFinite };
       this.#engine = name === 'wasm' ? new WasmEngine(options, this.#kernel) : new TfjsEngine(options);
     }
     return this.#engine;
@@ -76,6 +85,7 @@ export class PilotOptimizer extends tf.Optimizer {
   /** Changes hyperparameters between steps (a schedule sets `lr`). A bad value throws and changes
    *  nothing; `degree` is fixed. */
   setHyperparameters(changes: Partial<Hyperparameters>): void {
+    if (this.#disposed) throw new Error('PilotOptimizer: this optimizer has been disposed');
     for (const [name, value] of Object.entries(changes)) {
       if (name === 'degree' && value !== this.#hyperparameters.degree) {
         throw new TypeError(`degree cannot change after creation (phi has 3(degree+1) coefficients); got ${String(value)}`);
@@ -120,13 +130,17 @@ export class PilotOptimizer extends tf.Optimizer {
         throw new RangeError(`applyGradients: the gradient of '${name}' has shape [${gradient.shape}], the variable has [${variable.shape}]`);
       }
     }
-    for (const name of gradients.keys()) this.#shapes.set(name, registered[name].shape);
-    const entries = [...this.#shapes].map(([name, shape]): EngineEntry => {
+    const engine = this.#activeEngine();
+    const joining = [...gradients.keys()].filter((name) => !this.#shapes.has(name));
+    const shapes = new Map([...this.#shapes, ...joining.map((name): [string, readonly number[]] => [name, registered[name].shape])]);
+    const entries = [...shapes].map(([name, shape]): EngineEntry => {
       const gradient = gradients.get(name);
       return gradient ? { name, shape, variable: registered[name], gradient } : { name, shape, gradient: null };
     });
-    this.#activeEngine().step(entries);
-    this.incrementIterations();
+    // The engines change nothing when they throw; the new variables join only once a step went through.
+    const stepped = engine.step(entries);
+    for (const name of joining) this.#shapes.set(name, shapes.get(name)!);
+    if (stepped) this.incrementIterations();
   }
 
   /** The policy state after the last step: { step, r, rho, pm, pv, ps, phi }. */
@@ -152,6 +166,7 @@ export class PilotOptimizer extends tf.Optimizer {
       policyOverrides: { ...h.policyOverrides },
       engine: this.#engineChoice,
       diagnostics: this.#diagnostics,
+      nonFinite: this.#nonFinite,
     };
     if (this.#kernel !== undefined) config.kernel = this.#kernel;
     return config;
@@ -186,6 +201,7 @@ export class PilotOptimizer extends tf.Optimizer {
   override dispose(): void {
     this.#engine?.dispose();
     this.#engine = null;
+    this.#disposed = true;
     super.dispose();
   }
 }

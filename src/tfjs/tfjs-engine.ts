@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, Tensor1D, Variable } from '@tensorflow/tfjs-core';
 import type { Hyperparameters } from '../options.js';
-import type { PilotState } from '../pilot.js';
+import { NonFiniteGradientError, type PilotState } from '../pilot.js';
 import { type PilotDiagnostics, copyDiagnostics, emptyDiagnostics, recordDiagnostics } from '../diagnostics.js';
 import type { EngineEntry, EngineOptions, EngineState, PilotEngine } from './engine.js';
 
@@ -123,6 +123,8 @@ export class TfjsEngine implements PilotEngine {
   readonly name = 'tfjs';
   #h: Hyperparameters;
   #step = 0;
+  #skipped = 0;
+  readonly #nonFinite: EngineOptions['nonFinite'];
   readonly #phi: Variable;
   /** [r, rho, pm, pv, ps] after the last step. */
   readonly #scalars: Variable;
@@ -132,6 +134,7 @@ export class TfjsEngine implements PilotEngine {
   constructor(options: EngineOptions) {
     this.#h = options.hyperparameters;
     this.#history = options.diagnostics ? emptyDiagnostics() : null;
+    this.#nonFinite = options.nonFinite;
     const d = this.#h.degree;
     const phi = new Float32Array(3 * (d + 1));
     INITIAL_CONSTANTS.forEach((c, k) => { phi[k * (d + 1) + d] = c; });
@@ -154,8 +157,27 @@ export class TfjsEngine implements PilotEngine {
     return slot;
   }
 
-  step(entries: readonly EngineEntry[]): void {
+  /** The first entry with a NaN or an infinity in its gradient; one read back from the device. */
+  #firstNonFinite(present: { name: string; g: Tensor }[]): NonFiniteGradientError | null {
+    if (present.length === 0) return null;
+    const finite = tf.tidy(() => tf.stack(present.map(({ g }) => tf.all(tf.isFinite(g)))).dataSync());
+    const bad = finite.findIndex((ok) => ok === 0);
+    if (bad < 0) return null;
+    const values = present[bad].g.dataSync();
+    const element = values.findIndex((x) => !Number.isFinite(x));
+    return new NonFiniteGradientError(present[bad].name, this.#step + 1, element, values[element]);
+  }
+
+  step(entries: readonly EngineEntry[]): boolean {
     const h = this.#h;
+    if (this.#nonFinite !== 'propagate') {
+      const error = this.#firstNonFinite(entries.flatMap((e) => (e.gradient === null ? [] : [{ name: e.name, g: e.gradient }])));
+      if (error && this.#nonFinite === 'skip') {
+        this.#skipped += 1;
+        return false;
+      }
+      if (error) throw error;
+    }
     this.#step += 1;
     const bias1 = 1 / (1 - h.betas[0] ** this.#step);
     const bias2 = 1 / (1 - h.betas[1] ** this.#step);
@@ -184,6 +206,7 @@ export class TfjsEngine implements PilotEngine {
       this.#scalars.assign(tf.concat([tf.reshape(r, [1]), tf.reshape(rho, [1]), knobs]));
     });
     if (this.#history) recordDiagnostics(this.#history, this.state());
+    return true;
   }
 
   setHyperparameters(hyperparameters: Hyperparameters): void {
@@ -192,7 +215,7 @@ export class TfjsEngine implements PilotEngine {
 
   state(): PilotState {
     const [r, rho, pm, pv, ps] = Array.from(this.#scalars.dataSync());
-    return { step: this.#step, r, rho, pm, pv, ps, phi: Array.from(this.#phi.dataSync()) };
+    return { step: this.#step, r, rho, pm, pv, ps, phi: Array.from(this.#phi.dataSync()), skipped: this.#skipped };
   }
 
   diagnostics(): PilotDiagnostics {
@@ -216,6 +239,7 @@ export class TfjsEngine implements PilotEngine {
     this.#disposeSlots();
     const { group } = state;
     this.#step = group.step;
+    this.#skipped = group.skipped;
     this.#phi.assign(tf.tensor1d(group.phi));
     tf.tidy(() => this.#scalars.assign(tf.tensor1d([group.r, group.rho, group.pm, group.pv, group.ps])));
     for (const v of state.variables) {

@@ -2,7 +2,7 @@
 // the current parameter values once (so model.setWeights between steps is respected), runs the
 // core, and writes the parameters back with assign.
 import { type Variable, tensor } from '@tensorflow/tfjs-core';
-import { PILOT } from '../pilot.js';
+import { NonFiniteGradientError, PILOT, type NonFinitePolicy } from '../pilot.js';
 import type { KernelChoice } from '../wasm.js';
 import type { Hyperparameters } from '../options.js';
 import type { PilotStateDict } from '../state-dict.js';
@@ -13,6 +13,7 @@ import type { EngineEntry, EngineOptions, EngineState, PilotEngine } from './eng
 export class WasmEngine implements PilotEngine {
   readonly name = 'wasm';
   readonly #kernel: KernelChoice | undefined;
+  readonly #nonFinite: NonFinitePolicy;
   #hyperparameters: Hyperparameters;
   #core: PILOT | null = null;
   #names: string[] = [];
@@ -21,31 +22,26 @@ export class WasmEngine implements PilotEngine {
   constructor(options: EngineOptions, kernel: KernelChoice | undefined) {
     this.#hyperparameters = options.hyperparameters;
     this.#kernel = kernel;
+    this.#nonFinite = options.nonFinite;
     this.#history = options.diagnostics ? emptyDiagnostics() : null;
   }
 
-  /** The core over exactly these variables: built on first use, rebuilt (state carried over) when
-   *  new variables join. */
+  /** The core over exactly these variables: the current one, or (when new variables join) a new
+   *  one that carries the current state over, which `step` keeps only if the step succeeds. */
   #coreFor(entries: readonly EngineEntry[]): PILOT {
     const known = this.#names.length;
     if (this.#core && entries.length === known) return this.#core;
     const joining = entries.slice(known).map((e) => [...e.shape]);
-    if (!this.#core) {
-      this.#core = PILOT.createSync(joining, { ...this.#hyperparameters, kernel: this.#kernel });
-    } else {
-      const dict = this.#core.stateDict();
-      for (const shape of joining) {
-        const zeros = base64FromFloat32(new Float32Array(shape.reduce((a, b) => a * b, 1)));
-        dict.tensors.push({ group: 0, shape, param: zeros, m: zeros, v: zeros, gradPrev: zeros, record: null });
-      }
-      this.#core.dispose();
-      this.#core = PILOT.fromStateDictSync(dict, { kernel: this.#kernel });
+    if (!this.#core) return PILOT.createSync(joining, { ...this.#hyperparameters, kernel: this.#kernel, nonFinite: this.#nonFinite });
+    const dict = this.#core.stateDict();
+    for (const shape of joining) {
+      const zeros = base64FromFloat32(new Float32Array(shape.reduce((a, b) => a * b, 1)));
+      dict.tensors.push({ group: 0, shape, param: zeros, m: zeros, v: zeros, gradPrev: zeros, record: null });
     }
-    this.#names = entries.map((e) => e.name);
-    return this.#core;
+    return PILOT.fromStateDictSync(dict, { kernel: this.#kernel, nonFinite: this.#nonFinite });
   }
 
-  step(entries: readonly EngineEntry[]): void {
+  step(entries: readonly EngineEntry[]): boolean {
     const core = this.#coreFor(entries);
     const missing: number[] = [];
     entries.forEach((entry, i) => {
@@ -56,11 +52,25 @@ export class WasmEngine implements PilotEngine {
       core.params[i].set(entry.variable.dataSync() as Float32Array);
       core.grads[i].set(entry.gradient.dataSync() as Float32Array);
     });
-    core.step({ missing });
+    const skippedBefore = core.state().skipped;
+    try {
+      core.step({ missing });
+    } catch (error) {
+      if (core !== this.#core) core.dispose();
+      if (!(error instanceof NonFiniteGradientError)) throw error;
+      throw new NonFiniteGradientError(entries[error.tensor as number].name, error.step, error.element, error.value);
+    }
+    if (core !== this.#core) {
+      this.#core?.dispose();
+      this.#core = core;
+      this.#names = entries.map((e) => e.name);
+    }
+    if (core.state().skipped !== skippedBefore) return false;
     entries.forEach((entry, i) => {
       if (entry.variable) assignCopy(entry.variable, core.params[i]);
     });
     if (this.#history) recordDiagnostics(this.#history, core.state());
+    return true;
   }
 
   setHyperparameters(hyperparameters: Hyperparameters): void {
@@ -78,7 +88,7 @@ export class WasmEngine implements PilotEngine {
 
   #stateless(): PILOT {
     // Before the first step there is no core; a throwaway one reports the initial policy.
-    return this.#core ?? PILOT.createSync([], { ...this.#hyperparameters, kernel: this.#kernel });
+    return this.#core ?? PILOT.createSync([], { ...this.#hyperparameters, kernel: this.#kernel, nonFinite: this.#nonFinite });
   }
 
   state() {
@@ -122,7 +132,7 @@ export class WasmEngine implements PilotEngine {
         record: v.record,
       })),
     };
-    const core = PILOT.fromStateDictSync(dict, { kernel: this.#kernel });
+    const core = PILOT.fromStateDictSync(dict, { kernel: this.#kernel, nonFinite: this.#nonFinite });
     this.#core?.dispose();
     this.#core = core;
     this.#names = state.variables.map((v) => v.name);

@@ -28,8 +28,8 @@ async function numbersOf(t: tf.Tensor, where: string): Promise<number[]> {
 
 /** The tensors getWeights returns after 'iter'. The caller owns (and disposes) them. */
 export function encodeWeights(state: EngineState): NamedTensor[] {
-  const { step, r, rho, pm, pv, ps, phi } = state.group;
-  const weights: NamedTensor[] = [{ name: GROUP_NAME, tensor: bitsOf([WEIGHTS_VERSION, step, r, rho, pm, pv, ps, ...phi]) }];
+  const { step, r, rho, pm, pv, ps, skipped, phi } = state.group;
+  const weights: NamedTensor[] = [{ name: GROUP_NAME, tensor: bitsOf([WEIGHTS_VERSION, step, r, rho, pm, pv, ps, skipped, ...phi]) }];
   for (const v of state.variables) {
     const rec = v.record;
     weights.push(
@@ -49,7 +49,7 @@ export async function decodeWeights(weights: readonly NamedTensor[], degree: num
   if (!head || head.name !== GROUP_NAME) {
     throw new TypeError(`setWeights: expected '${GROUP_NAME}' after 'iter', got ${head ? `'${head.name}'` : 'nothing'} (weights not saved by PilotOptimizer?)`);
   }
-  const [version, step, r, rho, pm, pv, ps, ...phi] = await numbersOf(head.tensor, GROUP_NAME);
+  const [version, step, r, rho, pm, pv, ps, skipped, ...phi] = await numbersOf(head.tensor, GROUP_NAME);
   if (version !== WEIGHTS_VERSION) throw new RangeError(`setWeights: this build reads weights version ${WEIGHTS_VERSION}, got ${version}`);
   if (phi.length !== 3 * (degree + 1)) {
     throw new RangeError(`setWeights: phi has ${phi.length} coefficients; this optimizer's degree ${degree} needs ${3 * (degree + 1)}`);
@@ -85,5 +85,5 @@ export async function decodeWeights(weights: readonly NamedTensor[], degree: num
       record: hasRecord ? { pm: rpm, pv: rpv, ps: rps, rho: rrho, bias1, bias2 } : null,
     });
   }
-  return { group: { step, r, rho, pm, pv, ps, phi }, variables };
+  return { group: { step, r, rho, pm, pv, ps, phi, skipped }, variables };
 }
