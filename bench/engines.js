@@ -1,7 +1,9 @@
 // The things the benchmark measures, each behind the same interface: { step(), bytes, dispose() }
 // over `parameters` parameters split into 4 equal tensors, with random parameters and gradients.
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { PilotOptimizer } from '../dist/tfjs/index.js';
 import { PILOT } from '../dist/index.js';
 import { instantiateCore } from '../dist/wasm.js';
 import { planMemory } from '../dist/memory-plan.js';
@@ -64,14 +66,14 @@ export async function floor(parameters) {
   return { step, bytes: core.memory.buffer.byteLength, dispose: () => {} };
 }
 
-let tfReady;
-/** tf.train.adam on tfjs-backend-wasm, fed pre-made gradient tensors through applyGradients. */
-export async function tfAdam(parameters) {
-  tfReady ??= tf.setBackend('wasm').then(() => tf.ready());
-  await tfReady;
+/** A tf.train.Optimizer on a tfjs backend, fed pre-made gradient tensors through
+ *  applyGradients; `check` throws when a step left tensors behind. */
+async function tfjsOptimizer(parameters, backend, makeOptimizer) {
+  await tf.setBackend(backend);
+  await tf.ready();
   const before = tf.memory();
   const fill = filler(1);
-  const name = `adam${parameters}_${Math.random().toString(36).slice(2)}`;
+  const name = `${backend}${parameters}_${Math.random().toString(36).slice(2)}`;
   const variables = sizesOf(parameters).map((n, i) => {
     const initial = tf.tensor1d(fill(new Float32Array(n)));
     const variable = tf.variable(initial, true, `${name}_${i}`);
@@ -79,22 +81,30 @@ export async function tfAdam(parameters) {
     return variable;
   });
   const grads = Object.fromEntries(sizesOf(parameters).map((n, i) => [`${name}_${i}`, tf.tensor1d(fill(new Float32Array(n)))]));
-  const adam = tf.train.adam(1e-3);
-  adam.applyGradients(grads);
+  const optimizer = makeOptimizer();
+  optimizer.applyGradients(grads);
   const tensors = tf.memory().numTensors;
-  const bytes = tf.memory().numBytes - before.numBytes;
+  const bytes = tf.memory().numBytes - before.numBytes + (optimizer.memoryBytes ?? 0);
   return {
-    step: () => adam.applyGradients(grads),
+    step: () => optimizer.applyGradients(grads),
     bytes,
-    /** Throws when a step left tensors behind. */
     check: () => {
-      if (tf.memory().numTensors !== tensors) throw new Error(`tf.train.adam leaked ${tf.memory().numTensors - tensors} tensors`);
+      if (tf.memory().numTensors !== tensors) throw new Error(`${optimizer.getClassName()} leaked ${tf.memory().numTensors - tensors} tensors`);
     },
     dispose: () => {
-      adam.dispose();
+      optimizer.dispose();
       variables.forEach((v) => v.dispose());
       Object.values(grads).forEach((g) => g.dispose());
       if (tf.memory().numTensors !== before.numTensors) throw new Error(`tfjs benchmark leaked ${tf.memory().numTensors - before.numTensors} tensors`);
     },
   };
 }
+
+/** tf.train.adam on tfjs-backend-wasm: what users pick today. */
+export const tfAdam = (parameters) => tfjsOptimizer(parameters, 'wasm', () => tf.train.adam(1e-3));
+
+/** PilotOptimizer's tfjs-ops engine (the GPU route) on a CPU-side tfjs backend. */
+export const tfjsEngine = (backend) => (parameters) => tfjsOptimizer(parameters, backend, () => new PilotOptimizer({ engine: 'tfjs', nonFinite: 'propagate' }));
+
+/** PilotOptimizer's Wasm engine on tfjs-backend-wasm: the core plus reading and writing tensors. */
+export const wasmEngine = (parameters) => tfjsOptimizer(parameters, 'wasm', () => new PilotOptimizer({ engine: 'wasm' }));

@@ -17,10 +17,11 @@ const ROWS = [
   { key: 'cache', label: 'PILOT Wasm SIMD, 1 thread, cache: true', make: (n) => engines.pilot(n, { kernel: 'simd', cache: true }) },
   { key: 'scalar', label: 'PILOT Wasm scalar build', make: (n) => engines.pilot(n, { kernel: 'scalar' }) },
   { key: 'port', label: 'scalar TypeScript port', make: engines.port },
+  { key: 'pilotWasmEngine', label: "PilotOptimizer, engine 'wasm', tfjs-backend-wasm", make: engines.wasmEngine },
+  { key: 'tfjsEngineWasm', label: "PilotOptimizer, engine 'tfjs', tfjs-backend-wasm", make: engines.tfjsEngine('wasm') },
+  { key: 'tfjsEngineCpu', label: "PilotOptimizer, engine 'tfjs', tfjs-backend-cpu", make: engines.tfjsEngine('cpu') },
   { key: 'adam', label: 'tf.train.adam, tfjs-backend-wasm', make: engines.tfAdam },
   { key: 'floor', label: 'streaming floor (same bytes, no math)', make: engines.floor },
-  // The rows of the tfjs-ops engine (PilotOptimizer with engine: 'tfjs' on tfjs-backend-cpu and
-  // tfjs-backend-wasm) join when the TensorFlow.js adapter (src/tfjs/) lands.
 ];
 // Fewer samples where a step takes long; the slowest rows take seconds per step at 16M.
 const SAMPLING = { '64K': { minSamples: 20, maxTime: 1 }, '1M': { minSamples: 8, maxTime: 1 }, '4M': { minSamples: 6, maxTime: 1.5 }, '16M': { minSamples: 3, maxTime: 1 } };

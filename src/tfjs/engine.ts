@@ -39,6 +39,8 @@ export interface PilotEngine {
   state(): PilotState;
   diagnostics(): PilotDiagnostics;
   exportState(): Promise<EngineState>;
+  /** Bytes the engine holds outside tfjs's own tensors (the Wasm core's memory). */
+  memoryBytes(): number;
   /** Replaces all state; `variables` are in the optimizer's order. */
   importState(state: EngineState): void;
   dispose(): void;

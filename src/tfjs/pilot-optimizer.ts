@@ -77,6 +77,12 @@ export class PilotOptimizer extends tf.Optimizer {
     return this.#activeEngine().name;
   }
 
+  /** Bytes held outside tfjs's own tensors: the Wasm engine's memory (parameters, gradients and
+   *  state, 20 bytes per parameter); 0 for the tfjs engine, whose state is tfjs variables. */
+  get memoryBytes(): number {
+    return this.#activeEngine().memoryBytes();
+  }
+
   /** A copy of the hyperparameters. */
   get hyperparameters(): Hyperparameters {
     return copyHyperparameters(this.#hyperparameters);

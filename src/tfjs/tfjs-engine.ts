@@ -138,7 +138,7 @@ export class TfjsEngine implements PilotEngine {
     const d = this.#h.degree;
     const phi = new Float32Array(3 * (d + 1));
     INITIAL_CONSTANTS.forEach((c, k) => { phi[k * (d + 1) + d] = c; });
-    this.#phi = tf.variable(tf.tensor1d(phi), false);
+    this.#phi = tf.tidy(() => tf.variable(tf.tensor1d(phi), false));
     this.#scalars = tf.tidy(() => tf.variable(tf.concat([tf.zeros([2]), policy(this.#phi, tf.scalar(0), this.#h)]), false));
   }
 
@@ -223,6 +223,10 @@ export class TfjsEngine implements PilotEngine {
     return copyDiagnostics(this.#history);
   }
 
+  memoryBytes(): number {
+    return 0;
+  }
+
   async exportState(): Promise<EngineState> {
     const variables = await Promise.all([...this.#slots].map(async ([name, slot]) => ({
       name,
@@ -240,17 +244,19 @@ export class TfjsEngine implements PilotEngine {
     const { group } = state;
     this.#step = group.step;
     this.#skipped = group.skipped;
-    this.#phi.assign(tf.tensor1d(group.phi));
-    tf.tidy(() => this.#scalars.assign(tf.tensor1d([group.r, group.rho, group.pm, group.pv, group.ps])));
+    tf.tidy(() => {
+      this.#phi.assign(tf.tensor1d(group.phi));
+      this.#scalars.assign(tf.tensor1d([group.r, group.rho, group.pm, group.pv, group.ps]));
+    });
     for (const v of state.variables) {
       const r = v.record;
-      this.#slots.set(v.name, {
+      this.#slots.set(v.name, tf.tidy(() => ({
         m: tf.variable(tf.tensor(v.m, v.shape), false),
         v: tf.variable(tf.tensor(v.v, v.shape), false),
         gradPrev: tf.variable(tf.tensor(v.gradPrev, v.shape), false),
         record: tf.variable(tf.tensor1d(r ? [r.pm, r.pv, r.ps, r.rho, r.bias1, r.bias2] : [0, 0, 0, 0, 0, 0]), false),
         hasRecord: r !== null,
-      });
+      })));
     }
   }
 

@@ -100,6 +100,10 @@ export class WasmEngine implements PilotEngine {
     return copyDiagnostics(this.#history);
   }
 
+  memoryBytes(): number {
+    return this.#core?.memoryBytes ?? 0;
+  }
+
   async exportState(): Promise<EngineState> {
     const dict = this.#stateless().stateDict();
     const { hyperparameters: _, ...group } = dict.groups[0];
