@@ -151,6 +151,43 @@ for (const engine of ['wasm', 'tfjs']) {
   adapter.run();
 }
 
+const tiny = suite('tiny gradients');
+
+for (const kernel of KERNELS) {
+  tiny(`core (${kernel}): 2,000 steps of gradients at 1e-30, 1e-38, subnormals and exact zeros leave params and policy finite`, async () => {
+    const opt = await PILOT.create([[37], [5]], { kernel });
+    const values = [1e-30, -1e-30, 1e-45, 0, 1e-38, 1, -2e-40];
+    for (let t = 0; t < 2000; t++) {
+      for (const g of opt.grads) for (let j = 0; j < g.length; j++) g[j] = values[(t * 7 + j * 3) % values.length] * (j % 2 ? 1 : -1);
+      opt.step();
+      const s = opt.state();
+      const finite = opt.params.every((p) => p.every(Number.isFinite)) && [s.r, s.rho, s.pm, s.pv, s.ps, ...s.phi].every(Number.isFinite);
+      if (!finite) assert.unreachable(`step ${t + 1}: ${JSON.stringify(s)}`);
+    }
+  });
+}
+
+for (const engine of ['wasm', 'tfjs']) {
+  tiny(`${engine} engine: 300 steps of gradients at 1e-30, 1e-38, subnormals and exact zeros leave weights and policy finite`, async () => {
+    await useBackend('cpu');
+    const v = tf.variable(tf.tensor1d(seededRandom(9).normals(7)), true, `tiny_${engine}_${Math.random()}`);
+    const optimizer = new PilotOptimizer({ engine });
+    const values = [1e-30, -1e-30, 1e-45, 0, 1e-38, 1, -2e-40];
+    for (let t = 0; t < 300; t++) {
+      const g = tf.tensor1d(Array.from({ length: 7 }, (_, j) => values[(t * 7 + j * 3) % values.length]));
+      optimizer.applyGradients({ [v.name]: g });
+      g.dispose();
+    }
+    const s = optimizer.state();
+    assert.ok(Array.from(v.dataSync()).every(Number.isFinite), `weights ${v.dataSync()}`);
+    assert.ok([s.r, s.rho, s.pm, s.pv, s.ps, ...s.phi].every(Number.isFinite), JSON.stringify(s));
+    optimizer.dispose();
+    v.dispose();
+  });
+}
+
+tiny.run();
+
 const checkpoints = suite('checkpoints resume exactly');
 
 for (const kernel of KERNELS) {
