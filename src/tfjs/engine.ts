@@ -47,4 +47,6 @@ export interface PilotEngine {
 export interface EngineOptions {
   hyperparameters: Hyperparameters;
   diagnostics: boolean;
+  /** The initial phi (3(degree+1) coefficients); null for SPEC.md's initial policy. */
+  policy: readonly number[] | null;
 }

@@ -17,11 +17,24 @@ export class WasmEngine implements PilotEngine {
   #core: PILOT | null = null;
   #names: string[] = [];
   readonly #history: PilotDiagnostics | null;
+  readonly #policy: readonly number[] | null;
 
   constructor(options: EngineOptions, kernel: KernelChoice | undefined) {
     this.#hyperparameters = options.hyperparameters;
     this.#kernel = kernel;
     this.#history = options.diagnostics ? emptyDiagnostics() : null;
+    this.#policy = options.policy;
+  }
+
+  /** A fresh core over `shapes`, starting from the given policy when there is one (the core
+   *  takes an initial phi only through a state dict). */
+  #freshCore(shapes: number[][]): PILOT {
+    const core = PILOT.createSync(shapes, { ...this.#hyperparameters, kernel: this.#kernel });
+    if (!this.#policy) return core;
+    const dict = core.stateDict();
+    core.dispose();
+    dict.groups[0].phi = [...this.#policy];
+    return PILOT.fromStateDictSync(dict, { kernel: this.#kernel });
   }
 
   /** The core over exactly these variables: built on first use, rebuilt (state carried over) when
@@ -31,7 +44,7 @@ export class WasmEngine implements PilotEngine {
     if (this.#core && entries.length === known) return this.#core;
     const joining = entries.slice(known).map((e) => [...e.shape]);
     if (!this.#core) {
-      this.#core = PILOT.createSync(joining, { ...this.#hyperparameters, kernel: this.#kernel });
+      this.#core = this.#freshCore(joining);
     } else {
       const dict = this.#core.stateDict();
       for (const shape of joining) {
@@ -78,7 +91,7 @@ export class WasmEngine implements PilotEngine {
 
   #stateless(): PILOT {
     // Before the first step there is no core; a throwaway one reports the initial policy.
-    return this.#core ?? PILOT.createSync([], { ...this.#hyperparameters, kernel: this.#kernel });
+    return this.#core ?? this.#freshCore([]);
   }
 
   state() {
