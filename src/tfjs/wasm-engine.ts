@@ -33,7 +33,15 @@ export class WasmEngine implements PilotEngine {
     if (!this.#policy) return core;
     const dict = core.stateDict();
     core.dispose();
-    dict.groups[0].phi = [...this.#policy];
+    const group = dict.groups[0];
+    group.phi = [...this.#policy];
+    // The knobs state() reports before the first step: the policy at rho = 0, i.e. each block's
+    // constant term through its squashing, unless overridden.
+    const { degree, policyOverrides } = this.#hyperparameters;
+    const atZero = (block: number) => 1 / (1 + Math.exp(-this.#policy![block * (degree + 1) + degree]));
+    group.pm = policyOverrides.pm ?? atZero(0);
+    group.pv = policyOverrides.pv ?? 0.5 * atZero(1);
+    group.ps = policyOverrides.ps ?? atZero(2);
     return PILOT.fromStateDictSync(dict, { kernel: this.#kernel });
   }
 
