@@ -9,11 +9,11 @@ import { formatMeanStd } from './report/statistics.js';
 import { settingsLine } from './report/markdown.js';
 import { writeStudyReport } from './report/write-study.js';
 
-const settings = parseStudyOptions(process.argv.slice(2));
-if (settings.help) {
+if (process.argv.includes('--help')) {
   console.log(STUDY_USAGE);
   process.exit(0);
 }
+const settings = parseStudyOptions(process.argv.slice(2));
 const started = performance.now();
 const source = { name: settings.dataset, cacheDir: settings.cacheDir, dataDir: settings.dataDir };
 const dataset = loadDataset(source);

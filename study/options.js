@@ -19,13 +19,10 @@ export const PRESETS = {
 };
 
 const FLAGS = {
-  optimizers: { type: 'string' },
   epochs: { type: 'string' },
   seeds: { type: 'string' },
   'train-size': { type: 'string' },
   model: { type: 'string', default: 'cnn' },
-  dataset: { type: 'string', default: 'fashionmnist' },
-  'data-dir': { type: 'string' },
   'cache-dir': { type: 'string', default: '.cache' },
   'batch-size': { type: 'string', default: '64' },
   backend: { type: 'string', default: 'wasm' },
@@ -99,12 +96,17 @@ export function parseCommonOptions(argv, extra = {}) {
   };
 }
 
+const STUDY_FLAGS = {
+  optimizers: { type: 'string' },
+  dataset: { type: 'string', default: 'fashionmnist' },
+  'data-dir': { type: 'string' },
+};
+
 /** `npm start`'s settings. */
 export function parseStudyOptions(argv) {
-  const { values, settings } = parseCommonOptions(argv);
+  const { values, settings } = parseCommonOptions(argv, STUDY_FLAGS);
   const optimizers = values.optimizers ? values.optimizers.split(',').map((o) => oneOf(o.trim(), OPTIMIZER_NAMES, 'optimizers')) : [...OPTIMIZER_NAMES];
   return {
-    help: values.help,
     ...settings,
     optimizers,
     dataset: oneOf(values.dataset, DATASET_NAMES, 'dataset'),
