@@ -46,7 +46,9 @@ test('getConfig carries policy and freezePolicy; fromConfig round-trips them', (
   assert.equal(config.policy, POLICY);
   assert.is(config.freezePolicy, true);
   assert.equal(PilotOptimizer.fromConfig(PilotOptimizer, config).getConfig(), config);
-  assert.is(new PilotOptimizer().getConfig().policy, undefined);
+  const plain = new PilotOptimizer().getConfig();
+  assert.is(plain.policy, undefined);
+  assert.is(plain.freezePolicy, undefined);
 });
 
 for (const engine of ENGINES) {

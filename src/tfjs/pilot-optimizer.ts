@@ -176,10 +176,10 @@ export class PilotOptimizer extends tf.Optimizer {
       policyOverrides: { ...h.policyOverrides },
       engine: this.#engineChoice,
       diagnostics: this.#diagnostics,
-      freezePolicy: this.#freezePolicy,
     };
     if (this.#kernel !== undefined) config.kernel = this.#kernel;
     if (this.#policy) config.policy = [...this.#policy];
+    if (this.#freezePolicy) config.freezePolicy = true;
     return config;
   }
 
