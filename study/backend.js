@@ -10,7 +10,9 @@ export async function useBackend(name, { convolutions }) {
   await tf.setBackend(name);
   await tf.ready();
   if (name === 'wasm' && convolutions) {
-    const { registerWasmConv2DBackpropFilter } = await import('../dist/tfjs/wasm-conv2d-backprop-filter.js');
-    registerWasmConv2DBackpropFilter();
+    const kernel = await import('../dist/tfjs/wasm-conv2d-backprop-filter.js').catch((error) => {
+      throw new Error(`conv nets on tfjs-backend-wasm need this package's Conv2DBackpropFilter kernel (dist/tfjs/wasm-conv2d-backprop-filter.js), which could not be loaded (${error.code ?? error.message}); run npm run build, or use --backend cpu or --model mlp`);
+    });
+    kernel.registerWasmConv2DBackpropFilter();
   }
 }
