@@ -39,6 +39,9 @@ export interface PilotOptions extends Partial<Hyperparameters> {
    *  nothing and counts the step in state().skipped, as mixed-precision loss scalers do;
    *  'propagate' steps anyway, as the reference does. */
   nonFinite?: NonFinitePolicy;
+  /** The initial phi of every group (3(degree+1) finite numbers, e.g. `state().phi` of a policy
+   *  learned elsewhere) instead of SPEC.md's. */
+  policy?: readonly number[];
 }
 
 export type NonFinitePolicy = 'error' | 'skip' | 'propagate';
@@ -82,9 +85,18 @@ export interface PilotState {
   skipped: number;
 }
 
-const OPTION_NAMES = new Set<string>([...HYPERPARAMETER_NAMES, 'kernel', 'diagnostics', 'threads', 'cache', 'nonFinite']);
+const OPTION_NAMES = new Set<string>([...HYPERPARAMETER_NAMES, 'kernel', 'diagnostics', 'threads', 'cache', 'nonFinite', 'policy']);
 const RESTORE_OPTION_NAMES = new Set<string>(['kernel', 'threads', 'cache', 'nonFinite']);
 const NON_FINITE_POLICIES: readonly NonFinitePolicy[] = ['error', 'skip', 'propagate'];
+
+function checkPolicy(policy: unknown, degree: number, group: number): void {
+  if (policy === undefined) return;
+  const length = 3 * (degree + 1);
+  if (!Array.isArray(policy) || policy.length !== length || !policy.every((c) => typeof c === 'number' && Number.isFinite(c))) {
+    const got = Array.isArray(policy) ? `[${policy.map(String).join(', ')}]` : String(policy);
+    throw new RangeError(`policy must be an array of 3(degree+1) = ${length} finite numbers for group ${group}'s degree ${degree}, got ${got}`);
+  }
+}
 
 function checkNonFinite(policy: unknown): NonFinitePolicy {
   if (policy === undefined) return 'error';
@@ -308,7 +320,7 @@ export class PILOT {
 
   static #createNow(tensors: readonly (TensorInput | GroupSpec)[], options: PilotOptions): PILOT {
     rejectUnknown(options, OPTION_NAMES, 'options');
-    const { kernel, diagnostics, threads, cache, nonFinite, ...defaults } = options;
+    const { kernel, diagnostics, threads, cache, nonFinite, policy, ...defaults } = options;
     const nonFinitePolicy = checkNonFinite(nonFinite);
     const threadCount = checkThreads(threads);
     checkCache(cache);
@@ -318,6 +330,7 @@ export class PILOT {
       });
     }
     const groups = resolveGroups(tensors, defaults);
+    groups.forEach((group, g) => checkPolicy(policy, group.hyperparameters.degree, g));
     const pilot = PILOT.#allocate(
       groups.map((g) => ({ hyperparameters: g.hyperparameters, tensorShapes: g.tensors.map((t) => t.shape) })),
       kernel,
@@ -325,7 +338,7 @@ export class PILOT {
       threadCount,
       cache === true,
     );
-    groups.forEach((group, g) => pilot.#initialisePolicy(g, group.hyperparameters.degree));
+    groups.forEach((group, g) => pilot.#initialisePolicy(g, group.hyperparameters.degree, policy));
     groups.flatMap((g) => g.tensors).forEach((t, i) => {
       if (t.init !== undefined) pilot.#params[i].set(t.init);
     });
@@ -393,11 +406,15 @@ export class PILOT {
     return pilot;
   }
 
-  #initialisePolicy(group: number, degree: number): void {
+  #initialisePolicy(group: number, degree: number, policy: readonly number[] | undefined): void {
     const at = this.#plan.groupSlot[group] + L.GROUP_PHI;
-    INITIAL_PHI_CONSTANTS.forEach((constant, knob) => {
-      this.#slots[at + knob * (degree + 1) + degree] = constant;
-    });
+    if (policy) {
+      this.#slots.set(policy, at);
+    } else {
+      INITIAL_PHI_CONSTANTS.forEach((constant, knob) => {
+        this.#slots[at + knob * (degree + 1) + degree] = constant;
+      });
+    }
     this.#core!.exports.refreshPolicy(this.#recordByte(this.#plan.groupSlot[group]));
   }
 

@@ -51,4 +51,6 @@ export interface EngineOptions {
   hyperparameters: Hyperparameters;
   diagnostics: boolean;
   nonFinite: NonFinitePolicy;
+  /** The initial phi (3(degree+1) coefficients); null for SPEC.md's initial policy. */
+  policy: readonly number[] | null;
 }

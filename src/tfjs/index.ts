@@ -10,3 +10,5 @@ export type { EngineName } from './engine.js';
 export type { EngineChoice } from './routing.js';
 export { engineForBackend } from './routing.js';
 export { registerWasmConv2DBackpropFilter } from './wasm-conv2d-backprop-filter.js';
+export { AdamW, Lion, AdaBelief } from './baselines/index.js';
+export type { BaselineHyperparameters, LionHyperparameters } from './baselines/index.js';

@@ -24,10 +24,23 @@ export interface PilotOptimizerConfig extends Partial<Hyperparameters> {
   /** What a NaN or an infinity in a gradient does: 'error' (default), 'skip' or 'propagate'
    *  (see PilotOptions.nonFinite). The tfjs engine checks with one read back per step. */
   nonFinite?: NonFinitePolicy;
+  /** The initial phi: 3(degree+1) coefficients, e.g. `state().phi` of a policy learned elsewhere. */
+  policy?: readonly number[];
+  /** Keep phi as it starts (a transferred policy): the meta-gradient step is skipped, as with
+   *  etaPhi 0. */
+  freezePolicy?: boolean;
 }
 
-const CONFIG_NAMES = new Set<string>([...HYPERPARAMETER_NAMES, 'engine', 'kernel', 'diagnostics', 'nonFinite']);
+const CONFIG_NAMES = new Set<string>([...HYPERPARAMETER_NAMES, 'engine', 'kernel', 'diagnostics', 'nonFinite', 'policy', 'freezePolicy']);
 const NON_FINITE_POLICIES = new Set<unknown>(['error', 'skip', 'propagate']);
+
+function checkPolicy(policy: unknown, degree: number): asserts policy is readonly number[] {
+  const length = 3 * (degree + 1);
+  if (!Array.isArray(policy) || policy.length !== length || !policy.every((c) => typeof c === 'number' && Number.isFinite(c))) {
+    const got = Array.isArray(policy) ? `[${policy.map(String).join(', ')}]` : String(policy);
+    throw new RangeError(`policy must be an array of 3(degree+1) = ${length} finite numbers for degree ${degree}, got ${got}`);
+  }
+}
 
 export class PilotOptimizer extends tf.Optimizer {
   /** @nocollapse */
@@ -40,6 +53,8 @@ export class PilotOptimizer extends tf.Optimizer {
   readonly #diagnostics: boolean;
   readonly #nonFinite: NonFinitePolicy;
   #disposed = false;
+  readonly #policy: readonly number[] | null;
+  readonly #freezePolicy: boolean;
   #hyperparameters: Hyperparameters;
   #engine: PilotEngine | null = null;
   /** The shape of every variable seen, in the order first seen: the order of the state and of
@@ -51,22 +66,33 @@ export class PilotOptimizer extends tf.Optimizer {
     for (const key of Object.keys(config)) {
       if (!CONFIG_NAMES.has(key)) throw new TypeError(`PilotOptimizer: unknown option '${key}'; known: ${[...CONFIG_NAMES].join(', ')}`);
     }
-    const { engine = 'auto', kernel, diagnostics = false, nonFinite = 'error', ...hyperparameters } = config;
+    const { engine = 'auto', kernel, diagnostics = false, nonFinite = 'error', policy, freezePolicy = false, ...hyperparameters } = config;
     checkEngineChoice(engine);
     if (!NON_FINITE_POLICIES.has(nonFinite)) throw new RangeError(`nonFinite must be 'error', 'skip' or 'propagate', got ${JSON.stringify(nonFinite)}`);
     this.#nonFinite = nonFinite;
     if (kernel !== undefined) resolveKernel(kernel);
+    if (typeof freezePolicy !== 'boolean') throw new TypeError(`freezePolicy must be true or false, got ${String(freezePolicy)}`);
+    this.#hyperparameters = resolveHyperparameters(hyperparameters);
+    if (policy !== undefined) checkPolicy(policy, this.#hyperparameters.degree);
     this.#engineChoice = engine;
     this.#kernel = kernel;
     this.#diagnostics = diagnostics;
-    this.#hyperparameters = resolveHyperparameters(hyperparameters);
+    this.#policy = policy === undefined ? null : [...policy];
+    this.#freezePolicy = freezePolicy;
+  }
+
+  /** What the engine runs with: a frozen policy is one that takes no meta-gradient steps. */
+  #engineHyperparameters(h: Hyperparameters): Hyperparameters {
+    return this.#freezePolicy ? { ...copyHyperparameters(h), etaPhi: 0 } : copyHyperparameters(h);
   }
 
   #activeEngine(): PilotEngine {
     if (this.#disposed) throw new Error('PilotOptimizer: this optimizer has been disposed');
     if (!this.#engine) {
       const name = this.#engineChoice === 'auto' ? engineForActiveBackend() : this.#engineChoice;
-      const options = { hyperparameters: copyHyperparameters(this.#hyperparameters), diagnostics: this.#diagnostics, nonFinite: this.#nonFinite };
+      const options = {
+        hyperparameters: this.#engineHyperparameters(this.#hyperparameters), diagnostics: this.#diagnostics, nonFinite: this.#nonFinite, policy: this.#policy,
+      };
       this.#engine = name === 'wasm' ? new WasmEngine(options, this.#kernel) : new TfjsEngine(options);
     }
     return this.#engine;
@@ -99,7 +125,7 @@ export class PilotOptimizer extends tf.Optimizer {
       checkHyperparameter(name as keyof Hyperparameters, value);
     }
     const next = copyHyperparameters({ ...this.#hyperparameters, ...changes });
-    this.#engine?.setHyperparameters(copyHyperparameters(next));
+    this.#engine?.setHyperparameters(this.#engineHyperparameters(next));
     this.#hyperparameters = next;
   }
 
@@ -175,6 +201,8 @@ export class PilotOptimizer extends tf.Optimizer {
       nonFinite: this.#nonFinite,
     };
     if (this.#kernel !== undefined) config.kernel = this.#kernel;
+    if (this.#policy) config.policy = [...this.#policy];
+    if (this.#freezePolicy) config.freezePolicy = true;
     return config;
   }
 

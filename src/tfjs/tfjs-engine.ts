@@ -137,7 +137,8 @@ export class TfjsEngine implements PilotEngine {
     this.#nonFinite = options.nonFinite;
     const d = this.#h.degree;
     const phi = new Float32Array(3 * (d + 1));
-    INITIAL_CONSTANTS.forEach((c, k) => { phi[k * (d + 1) + d] = c; });
+    if (options.policy) phi.set(options.policy);
+    else INITIAL_CONSTANTS.forEach((c, k) => { phi[k * (d + 1) + d] = c; });
     this.#phi = tf.tidy(() => tf.variable(tf.tensor1d(phi), false));
     this.#scalars = tf.tidy(() => tf.variable(tf.concat([tf.zeros([2]), policy(this.#phi, tf.scalar(0), this.#h)]), false));
   }

@@ -18,12 +18,21 @@ export class WasmEngine implements PilotEngine {
   #core: PILOT | null = null;
   #names: string[] = [];
   readonly #history: PilotDiagnostics | null;
+  readonly #policy: readonly number[] | null;
 
   constructor(options: EngineOptions, kernel: KernelChoice | undefined) {
     this.#hyperparameters = options.hyperparameters;
     this.#kernel = kernel;
     this.#nonFinite = options.nonFinite;
     this.#history = options.diagnostics ? emptyDiagnostics() : null;
+    this.#policy = options.policy;
+  }
+
+  /** A fresh core over `shapes`, starting from the given policy when there is one. */
+  #freshCore(shapes: number[][]): PILOT {
+    return PILOT.createSync(shapes, {
+      ...this.#hyperparameters, kernel: this.#kernel, nonFinite: this.#nonFinite, ...(this.#policy ? { policy: this.#policy } : {}),
+    });
   }
 
   /** The core over exactly these variables: the current one, or (when new variables join) a new
@@ -32,7 +41,7 @@ export class WasmEngine implements PilotEngine {
     const known = this.#names.length;
     if (this.#core && entries.length === known) return this.#core;
     const joining = entries.slice(known).map((e) => [...e.shape]);
-    if (!this.#core) return PILOT.createSync(joining, { ...this.#hyperparameters, kernel: this.#kernel, nonFinite: this.#nonFinite });
+    if (!this.#core) return this.#freshCore(joining);
     const dict = this.#core.stateDict();
     for (const shape of joining) {
       const zeros = base64FromFloat32(new Float32Array(shape.reduce((a, b) => a * b, 1)));
@@ -88,7 +97,7 @@ export class WasmEngine implements PilotEngine {
 
   #stateless(): PILOT {
     // Before the first step there is no core; a throwaway one reports the initial policy.
-    return this.#core ?? PILOT.createSync([], { ...this.#hyperparameters, kernel: this.#kernel, nonFinite: this.#nonFinite });
+    return this.#core ?? this.#freshCore([]);
   }
 
   state() {
