@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PILOT } from '../dist/index.js';
-import { TRACE_NAMES, TOLERANCE, loadTrace, replay } from './support/traces.js';
+import { TRACE_NAMES, assertWithinTolerance, loadTrace, replay } from './support/traces.js';
 import { KERNELS } from './support/core.js';
 
 for (const kernel of KERNELS) {
@@ -15,10 +15,7 @@ for (const kernel of KERNELS) {
         const { opt, worst } = await replay(loadTrace(name), { kernel, threads, cache: true });
         try {
           assert.is(opt.cache, true);
-          assert.is(worst.stepMismatch, undefined, worst.stepMismatch);
-          assert.ok(worst.param <= TOLERANCE.param, `params off by ${worst.param} (relative)`);
-          for (const knob of ['rho', 'pm', 'pv', 'ps']) assert.ok(worst[knob] <= TOLERANCE.knob, `${knob} off by ${worst[knob]}`);
-          assert.ok(worst.phi <= TOLERANCE.phi, `phi off by ${worst.phi}`);
+          assertWithinTolerance(worst);
         } finally {
           opt.dispose();
         }

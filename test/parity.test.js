@@ -2,7 +2,7 @@
 // params within 2e-5*(1+|ref|), rho/pm/pv/ps within 1e-5, phi within 1e-4, the step count equal.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TRACE_NAMES, TOLERANCE, loadTrace, replay } from './support/traces.js';
+import { TRACE_NAMES, assertWithinTolerance, loadTrace, replay } from './support/traces.js';
 import { KERNELS } from './support/core.js';
 
 for (const kernel of KERNELS) {
@@ -12,12 +12,7 @@ for (const kernel of KERNELS) {
       const trace = loadTrace(name);
       const { opt, worst } = await replay(trace, { kernel });
       assert.is(opt.kernel, kernel);
-      assert.is(worst.stepMismatch, undefined, worst.stepMismatch);
-      assert.ok(worst.param <= TOLERANCE.param, `params off by ${worst.param} (relative)`);
-      for (const knob of ['rho', 'pm', 'pv', 'ps']) {
-        assert.ok(worst[knob] <= TOLERANCE.knob, `${knob} off by ${worst[knob]}`);
-      }
-      assert.ok(worst.phi <= TOLERANCE.phi, `phi off by ${worst.phi}`);
+      assertWithinTolerance(worst);
       assert.is(opt.state().step, trace.steps.length);
     });
   }

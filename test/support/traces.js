@@ -1,6 +1,7 @@
 // Reading the reference traces (test/fixtures, recorded from the authors' PyTorch code) and
 // replaying them open-loop through the core: feed each step's recorded gradients, then compare.
 import { readFileSync, readdirSync } from 'node:fs';
+import * as assert from 'uvu/assert';
 import { PILOT } from '../../dist/index.js';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
@@ -42,9 +43,12 @@ export function compareStep(opt, expected, worst) {
   if (state.step !== expected.step) worst.stepMismatch ??= `step ${expected.step}: state().step = ${state.step}`;
 }
 
-export function withinTolerance(worst) {
-  return worst.param <= TOLERANCE.param && worst.rho <= TOLERANCE.knob && worst.pm <= TOLERANCE.knob
-    && worst.pv <= TOLERANCE.knob && worst.ps <= TOLERANCE.knob && worst.phi <= TOLERANCE.phi && !worst.stepMismatch;
+/** Asserts a replay's worst deviations are within the parity contract, naming what is not. */
+export function assertWithinTolerance(worst) {
+  assert.is(worst.stepMismatch, undefined, worst.stepMismatch);
+  assert.ok(worst.param <= TOLERANCE.param, `params off by ${worst.param} (relative)`);
+  for (const knob of ['rho', 'pm', 'pv', 'ps']) assert.ok(worst[knob] <= TOLERANCE.knob, `${knob} off by ${worst[knob]}`);
+  assert.ok(worst.phi <= TOLERANCE.phi, `phi off by ${worst.phi}`);
 }
 
 /** Writes a step's recorded gradients into `grads` and returns the `missing` indices. */
