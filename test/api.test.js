@@ -60,6 +60,21 @@ creation('memory: at most 21 bytes per parameter at 16M parameters (params, grad
   opt.dispose();
 });
 
+creation('policy: an initial phi, its knobs reported before the first step; a wrong length throws naming it', async () => {
+  const policy = [0, 0.5, 1.0, 0, 0.1, 2.0, 0, -0.2, -1.0];
+  const opt = await PILOT.create([[3]], { policy });
+  const s = opt.state();
+  assert.equal(s.phi, policy);
+  assert.ok(Math.abs(s.pm - 1 / (1 + Math.exp(-1.0))) < 1e-12);
+  assert.ok(Math.abs(s.pv - 0.5 / (1 + Math.exp(-2.0))) < 1e-12);
+  try {
+    await PILOT.create([[3]], { policy: [1, 2, 3], degree: 2 });
+    assert.unreachable('no error');
+  } catch (error) {
+    assert.match(error.message, /policy must be an array of 3\(degree\+1\) = 9 finite numbers for group 0's degree 2, got \[1, 2, 3\]/);
+  }
+});
+
 creation.run();
 
 for (const kernel of KERNELS) {
