@@ -27,6 +27,20 @@ export let metaSumM: f64 = 0;
 export let metaSumV: f64 = 0;
 export let metaSumS: f64 = 0;
 
+/** A chunk's lane sums of step 1, added to the float64 totals. */
+@inline function addAgreementChunk<L>(dot: L, gg: L, pp: L): void {
+  sumDot += sumLanes<L>(dot);
+  sumGradSquared += sumLanes<L>(gg);
+  sumPrevSquared += sumLanes<L>(pp);
+}
+
+/** A chunk's lane sums of step 4, added to the float64 totals. */
+@inline function addMetaChunk<L>(accM: L, accV: L, accS: L): void {
+  metaSumM += sumLanes<L>(accM);
+  metaSumV += sumLanes<L>(accV);
+  metaSumS += sumLanes<L>(accS);
+}
+
 export function resetSums(): void {
   sumDot = 0;
   sumGradSquared = 0;
@@ -50,9 +64,7 @@ export function agreement<L>(grad: usize, gradPrev: usize, length: i32): void {
       gg = add<L>(gg, mul<L>(g, g));
       pp = add<L>(pp, mul<L>(gPrev, gPrev));
     }
-    sumDot += sumLanes<L>(dot);
-    sumGradSquared += sumLanes<L>(gg);
-    sumPrevSquared += sumLanes<L>(pp);
+    addAgreementChunk<L>(dot, gg, pp);
   }
 }
 
@@ -108,12 +120,8 @@ export function agreementAndMeta<L>(
       accV = add<L>(accV, mul<L>(mul<L>(gOverDen, signedB), mul<L>(mul<L>(vPow, lnV), invDen)));
       accS = add<L>(accS, mul<L>(mul<L>(gOverDen, signedB), lnN));
     }
-    sumDot += sumLanes<L>(dot);
-    sumGradSquared += sumLanes<L>(gg);
-    sumPrevSquared += sumLanes<L>(pp);
-    metaSumM += sumLanes<L>(accM);
-    metaSumV += sumLanes<L>(accV);
-    metaSumS += sumLanes<L>(accS);
+    addAgreementChunk<L>(dot, gg, pp);
+    addMetaChunk<L>(accM, accV, accS);
   }
 }
 
@@ -248,12 +256,8 @@ export function agreementAndCachedMeta<L>(
       accV = add<L>(accV, mul<L>(g, load<L>(cache2 + i)));
       accS = add<L>(accS, mul<L>(g, load<L>(cache3 + i)));
     }
-    sumDot += sumLanes<L>(dot);
-    sumGradSquared += sumLanes<L>(gg);
-    sumPrevSquared += sumLanes<L>(pp);
-    metaSumM += sumLanes<L>(accM);
-    metaSumV += sumLanes<L>(accV);
-    metaSumS += sumLanes<L>(accS);
+    addAgreementChunk<L>(dot, gg, pp);
+    addMetaChunk<L>(accM, accV, accS);
   }
 }
 
