@@ -8,10 +8,15 @@ export const HALF: usize = memory.data<f32>([0.5, 0.5, 0.5, 0.5], 16);
 export const INFINITY: usize = memory.data<f32>([Infinity, Infinity, Infinity, Infinity], 16);
 export const NEG_INFINITY: usize = memory.data<f32>([-Infinity, -Infinity, -Infinity, -Infinity], 16);
 export const NAN: usize = memory.data<f32>([NaN, NaN, NaN, NaN], 16);
+export const LARGEST: usize = memory.data<f32>([3.4028234663852886e38, 3.4028234663852886e38, 3.4028234663852886e38, 3.4028234663852886e38], 16);
+export const NEG_LARGEST: usize = memory.data<f32>([-3.4028234663852886e38, -3.4028234663852886e38, -3.4028234663852886e38, -3.4028234663852886e38], 16);
 export const TINY: usize = memory.data<f32>([1e-12, 1e-12, 1e-12, 1e-12], 16);
 export const META_EPS: usize = memory.data<f32>([1e-8, 1e-8, 1e-8, 1e-8], 16);
 export const EXP_LOWER: usize = memory.data<f32>([-104, -104, -104, -104], 16);
 export const EXP_UPPER: usize = memory.data<f32>([89, 89, 89, 89], 16);
+// The largest float32 below ln(3.4028235e38): the step's exponentials clamp their argument here, so
+// they saturate just under the largest float instead of overflowing.
+export const EXP_FINITE_UPPER: usize = memory.data<f32>([88.72283, 88.72283, 88.72283, 88.72283], 16);
 export const LOG2E: usize = memory.data<f32>([1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341], 16);
 export const ROUNDING_SHIFT: usize = memory.data<f32>([12582912.0, 12582912.0, 12582912.0, 12582912.0], 16);
 export const LN2_HI: usize = memory.data<f32>([0.693359375, 0.693359375, 0.693359375, 0.693359375], 16);

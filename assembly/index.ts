@@ -168,19 +168,23 @@ function reduceSliceWith<L>(tensors: usize, count: i32, partials: usize, slice: 
     const elements = sliceStart(length, slice + 1, slices) - start;
     resetSums();
     const cache = pointer(tensor, TENSOR_CACHE);
+    const grad = pointer(tensor, TENSOR_GRAD) + offset;
+    const gradPrev = pointer(tensor, TENSOR_GRAD_PREV) + offset;
+    const moment1 = pointer(tensor, TENSOR_M) + offset;
+    const moment2 = pointer(tensor, TENSOR_V) + offset;
+    const pm = slot(tensor, TENSOR_RECORD_PM);
     if (slot(tensor, TENSOR_HAS_RECORD) == 0) {
-      agreement<L>(pointer(tensor, TENSOR_GRAD) + offset, pointer(tensor, TENSOR_GRAD_PREV) + offset, elements);
+      agreement<L>(grad, gradPrev, elements);
     } else if (cache != 0) {
       const factors = <usize>length * 4;
       agreementAndCachedMeta<L>(
-        pointer(tensor, TENSOR_GRAD) + offset, pointer(tensor, TENSOR_GRAD_PREV) + offset,
-        cache + offset, cache + factors + offset, cache + 2 * factors + offset, elements,
+        grad, gradPrev, cache + offset, cache + factors + offset, cache + 2 * factors + offset, elements,
+        moment1, moment2, <f32>pm, <f32>(1 - pm), <f32>slot(tensor, TENSOR_RECORD_PV), <f32>-slot(tensor, TENSOR_RECORD_PS),
+        <f32>slot(tensor, TENSOR_RECORD_BIAS1), <f32>slot(tensor, TENSOR_RECORD_BIAS2),
       );
     } else {
-      const pm = slot(tensor, TENSOR_RECORD_PM);
       agreementAndMeta<L>(
-        pointer(tensor, TENSOR_GRAD) + offset, pointer(tensor, TENSOR_GRAD_PREV) + offset,
-        pointer(tensor, TENSOR_M) + offset, pointer(tensor, TENSOR_V) + offset, elements,
+        grad, gradPrev, moment1, moment2, elements,
         <f32>pm, <f32>(1 - pm), <f32>slot(tensor, TENSOR_RECORD_PV), <f32>-slot(tensor, TENSOR_RECORD_PS),
         <f32>slot(tensor, TENSOR_RECORD_BIAS1), <f32>slot(tensor, TENSOR_RECORD_BIAS2),
       );
@@ -215,7 +219,7 @@ function updateSliceWith<L>(group: usize, tensors: usize, count: i32, slice: i32
       <f32>beta1, <f32>(1 - beta1), <f32>beta2, <f32>(1 - beta2),
       <f32>slot(tensor, TENSOR_RECORD_BIAS1), <f32>slot(tensor, TENSOR_RECORD_BIAS2),
       <f32>pm, <f32>(1 - pm), <f32>slot(tensor, TENSOR_RECORD_PV), <f32>(1 - slot(tensor, TENSOR_RECORD_PS)),
-      <f32>-lr, <f32>slot(group, GROUP_EPS), <f32>keep,
+      <f32>lr, <f32>slot(group, GROUP_EPS), <f32>keep,
       cache == 0 ? 0 : cache + offset, cache == 0 ? 0 : cache + factors + offset, cache == 0 ? 0 : cache + 2 * factors + offset,
       <f32>-slot(tensor, TENSOR_RECORD_PS),
     );
