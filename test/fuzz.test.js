@@ -1,6 +1,7 @@
 // Property tests (fast-check) over random shapes, group layouts, hyperparameters across their
-// valid ranges and finite gradients: the core never throws on valid input, never leaves a
-// non-finite value, and matches the tfjs-ops engine; invalid input always names the field.
+// valid ranges and finite gradients, extremes included: the core never throws on valid input,
+// never leaves a non-finite value, and matches the tfjs-ops engine; invalid input always names
+// the field.
 // FUZZ_RUNS sets the number of cases (npm run fuzz runs many more).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -25,10 +26,12 @@ const hyperparametersArb = fc.record({
   // Fixed knobs within the ranges the policy itself produces.
   policyOverrides: fc.record({ pm: fc.double({ min: 0, max: 1, noNaN: true }), pv: fc.double({ min: 0, max: 0.5, noNaN: true }), ps: fc.double({ min: 0, max: 1, noNaN: true }) }, { requiredKeys: [] }),
 });
-/** A finite gradient value: mostly normal, at scales from 1e-3 to 1e3, with exact zeros. */
+/** A finite gradient value: mostly normal, at scales from 1e-3 to 1e3, with exact zeros and
+ *  extremes (1e30, the largest float, 1e-30, subnormals). */
 const gradientValueArb = fc.oneof(
   { weight: 8, arbitrary: fc.double({ min: -1, max: 1, noNaN: true }).chain((x) => fc.integer({ min: -3, max: 3 }).map((e) => Math.fround(x * 10 ** e))) },
   { weight: 1, arbitrary: fc.constant(0) },
+  { weight: 1, arbitrary: fc.constantFrom(1e30, -1e30, Math.fround(3.4028234663852886e38), -Math.fround(3.4028234663852886e38), Math.fround(1e-30), Math.fround(-1e-40), -1.401298464324817e-45) },
 );
 
 const layoutArb = fc.record({
