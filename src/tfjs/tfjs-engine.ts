@@ -12,6 +12,9 @@ import type { EngineEntry, EngineOptions, EngineState, PilotEngine } from './eng
 const TINY = 1e-12;
 const META_EPS = 1e-8;
 const SMALLEST_NORMAL = 1.17549435e-38;
+/** The largest finite float32. The update saturates there, as the Wasm core does, so that an
+ *  extreme but finite gradient (g*g overflows from |g| ~ 2e19) never leaves an infinity behind. */
+const FLT_MAX = 3.4028234663852886e38;
 const INITIAL_CONSTANTS = [1.4, 3.0, -2.0];
 /** pv = 0.5 * sigmoid(z_v); pm and ps are plain sigmoids. */
 const KNOB_SCALES = [1, 0.5, 1];
@@ -27,6 +30,12 @@ interface SlotState {
 }
 
 const { add, sub, mul, div } = tf;
+
+/** x clamped to [-limit, limit], a NaN kept: x goes first to minimum and maximum because
+ *  tfjs-backend-wasm's keep a NaN only from their first operand (and its clipByValue none). */
+function saturate(x: Tensor, limit = FLT_MAX): Tensor {
+  return tf.minimum(tf.maximum(x, -limit), limit);
+}
 
 /** [rho^d, ..., rho^0] as a [d+1] tensor. */
 function powersOf(rho: Tensor, degree: number): Tensor1D {
@@ -65,16 +74,28 @@ function policy(phi: Tensor, rho: Tensor, h: Hyperparameters): Tensor1D {
   return tf.where(tf.tensor1d(fixed.map((v) => v !== undefined), 'bool'), tf.tensor1d(fixed.map((v) => v ?? 0)), knobs) as Tensor1D;
 }
 
+/** Step 5's m_hat = m/(1-b1^t) and v_hat = v/(1-b2^t) (bias1, bias2 the reciprocals), saturated
+ *  at FLT_MAX; step 4 recomputes the old ones through here, so they are the update's to the bit. */
+function biasCorrected(m: Tensor, v: Tensor, bias1: Tensor | number, bias2: Tensor | number): { mHat: Tensor; vHat: Tensor } {
+  return { mHat: saturate(mul(m, bias1)), vHat: tf.minimum(mul(v, bias2), FLT_MAX) };
+}
+
+/** max(|n|, 1e-12), saturated at FLT_MAX: n = pm*m_hat + (1-pm)*g can round past it. */
+function clampedMagnitude(n: Tensor): Tensor {
+  return tf.minimum(tf.maximum(tf.abs(n), TINY), FLT_MAX);
+}
+
 /** Step 4 for one tensor: [dL/dpm, dL/dpv, dL/dps] of its last update, seen by the new gradient. */
 function lossSlopes(g: Tensor, slot: SlotState, lr: number): Tensor1D {
   const [pm, pv, ps, , bias1, bias2] = tf.unstack(slot.record);
   const gOld = slot.gradPrev;
-  const mHat = mul(slot.m, bias1);
-  const vHat = tf.maximum(mul(slot.v, bias2), TINY);
+  const corrected = biasCorrected(slot.m, slot.v, bias1, bias2);
+  const mHat = corrected.mHat;
+  const vHat = tf.maximum(corrected.vHat, TINY);
   const n = add(mul(pm, mHat), mul(sub(1, pm), gOld));
   const vPow = tf.pow(vHat, pv);
   const den = add(vPow, META_EPS);
-  const nAbs = tf.maximum(tf.abs(n), TINY);
+  const nAbs = clampedMagnitude(n);
   const lnN = tf.log(nAbs);
   const a = tf.pow(nAbs, tf.neg(ps));
   const signedB = mul(tf.pow(nAbs, sub(1, ps)), tf.sign(n));
@@ -97,18 +118,18 @@ function update(
 ): { m: Tensor; v: Tensor; p: Tensor } {
   const [b1, b2] = h.betas;
   const [pm, pv, ps] = tf.unstack(knobs);
-  const m = add(mul(slot.m, b1), mul(g, 1 - b1));
-  const v = add(mul(slot.v, b2), mul(tf.square(g), 1 - b2));
-  const mHat = mul(m, bias1);
-  const vHat = mul(v, bias2);
+  const m = saturate(add(mul(slot.m, b1), mul(g, 1 - b1)));
+  const v = tf.minimum(add(mul(slot.v, b2), mul(tf.square(g), 1 - b2)), FLT_MAX);
+  const { mHat, vHat } = biasCorrected(m, v, bias1, bias2);
   const n = add(mul(pm, mHat), mul(sub(1, pm), g));
-  const magnitude = tf.pow(tf.maximum(tf.abs(n), TINY), sub(1, ps));
+  const magnitude = tf.minimum(tf.pow(clampedMagnitude(n), sub(1, ps)), FLT_MAX);
   // As the Wasm core: the denominator floored at the smallest normal float (eps = 0 with a
   // gradient whose square underflows), and sign(0) = 0 making d = 0 for n = 0 whatever the quotient.
+  // lr goes on before the division, so that lr = 0 never meets an infinite quotient.
   const step = div(mul(magnitude, -h.lr), tf.maximum(add(tf.pow(vHat, pv), h.eps), SMALLEST_NORMAL));
   let d = tf.where(tf.equal(n, 0), tf.zerosLike(n), mul(step, tf.sign(n)));
   if (h.weightDecay !== 0) d = sub(d, mul(p, h.lr * h.weightDecay));
-  return { m, v, p: add(p, d) };
+  return { m, v, p: saturate(add(p, d)) };
 }
 
 /** Step 6: drop overridden blocks, clip to norm 1, phi -= etaPhi * G. */
