@@ -15,6 +15,8 @@ const SMALLEST_NORMAL = 1.17549435e-38;
 /** The largest finite float32. The update saturates there, as the Wasm core does, so that an
  *  extreme but finite gradient (g*g overflows from |g| ~ 2e19) never leaves an infinity behind. */
 const FLT_MAX = 3.4028234663852886e38;
+/** Scaling exponents stay within +-126: 2^e is then a normal float, and scaling by it is exact. */
+const MAX_EXPONENT = 126;
 const INITIAL_CONSTANTS = [1.4, 3.0, -2.0];
 /** pv = 0.5 * sigmoid(z_v); pm and ps are plain sigmoids. */
 const KNOB_SCALES = [1, 0.5, 1];
@@ -47,8 +49,26 @@ function logits(phi: Tensor, rho: Tensor, degree: number): Tensor1D {
   return tf.sum(mul(tf.reshape(phi, [3, degree + 1]), powersOf(rho, degree)), 1) as Tensor1D;
 }
 
-/** Step 1: r = cosine(g, gPrev) over every tensor with a gradient, 0 when either is ~zero. */
-function agreement(pairs: { g: Tensor; gradPrev: Tensor }[]): Scalar {
+/** The integer e nearest log2 of the largest |x| over `tensors`, within +-MAX_EXPONENT, so that
+ *  x * 2^-e is at most 4 and exact; 0 for a NaN, so that one NaN element spreads no further. */
+function scaleExponent(tensors: readonly Tensor[]): Scalar {
+  const largest = tensors.reduce<Tensor>((acc, t) => tf.maximum(acc, tf.maximum(tf.max(t), tf.neg(tf.min(t)))), tf.scalar(0));
+  const e = saturate(tf.round(mul(tf.log(largest), Math.LOG2E)), MAX_EXPONENT);
+  return tf.where(tf.isNaN(e), tf.zerosLike(e), e) as Scalar;
+}
+
+/** 1e-12 * 2^k for an integer k within +-2*MAX_EXPONENT: as two factors 2^(k/2), so that it is
+ *  exact wherever it is a normal float, and overflows (or underflows) only where it truly does. */
+function scaledTiny(k: Tensor): Scalar {
+  const half = tf.floor(mul(k, 0.5));
+  return mul(mul(TINY, tf.pow(2, half)), tf.pow(2, sub(k, half))) as Scalar;
+}
+
+/** Step 1: r = cosine(g, gPrev) over every tensor with a gradient, 0 when either is ~zero. Each g
+ *  comes scaled by 2^-eg and each gPrev by 2^-ep (the callers' scaleExponent), so that no square
+ *  and no sum overflows (|g| > 1.8e19 would): the cosine is the same to the bit, the threshold
+ *  den > 1e-12 scales with den, and den > threshold makes max(den, 1e-12) = den. */
+function agreement(pairs: { g: Tensor; gradPrev: Tensor }[], eg: Scalar, ep: Scalar): Scalar {
   let dot: Tensor = tf.scalar(0);
   let a: Tensor = tf.scalar(0);
   let b: Tensor = tf.scalar(0);
@@ -58,7 +78,7 @@ function agreement(pairs: { g: Tensor; gradPrev: Tensor }[]): Scalar {
     b = add(b, tf.sum(tf.square(gradPrev)));
   }
   const den = tf.sqrt(mul(a, b));
-  return tf.where(tf.greater(den, TINY), div(dot, tf.maximum(den, TINY)), tf.scalar(0)) as Scalar;
+  return tf.where(tf.greater(den, scaledTiny(tf.neg(add(eg, ep)))), div(dot, den), tf.scalar(0)) as Scalar;
 }
 
 /** Step 2: rho <- gamma*rho + (1-gamma)*r. */
@@ -205,7 +225,11 @@ export class TfjsEngine implements PilotEngine {
     const bias2 = 1 / (1 - h.betas[1] ** this.#step);
     const present = entries.flatMap((e) => (e.gradient === null ? [] : [{ variable: e.variable, g: e.gradient, slot: this.#slot(e) }]));
     tf.tidy(() => {
-      const r = agreement(present.map(({ g, slot }) => ({ g, gradPrev: slot.gradPrev })));
+      const eg = scaleExponent(present.map(({ g }) => g));
+      const ep = scaleExponent(present.map(({ slot }) => slot.gradPrev));
+      const gScale = tf.pow(2, tf.neg(eg));
+      const prevScale = tf.pow(2, tf.neg(ep));
+      const r = agreement(present.map(({ g, slot }) => ({ g: mul(g, gScale), gradPrev: mul(slot.gradPrev, prevScale) })), eg, ep);
       const rho = smoothedAgreement(tf.reshape(tf.slice(this.#scalars, [1], [1]), []), r, h.gamma);
       const knobs = policy(this.#phi, rho, h);
       let G: Tensor = tf.zeros([3 * (h.degree + 1)]);
