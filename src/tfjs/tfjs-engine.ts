@@ -49,10 +49,11 @@ function logits(phi: Tensor, rho: Tensor, degree: number): Tensor1D {
   return tf.sum(mul(tf.reshape(phi, [3, degree + 1]), powersOf(rho, degree)), 1) as Tensor1D;
 }
 
-/** The integer e nearest log2 of the largest |x| over `tensors`, within +-MAX_EXPONENT, so that
- *  x * 2^-e is at most 4 and exact; 0 for a NaN, so that one NaN element spreads no further. */
+/** The integer e nearest log2 of the largest |x| over `tensors`, within +-MAX_EXPONENT: x * 2^-e
+ *  is at most 4 in magnitude, and exact wherever it stays a normal float. 0 for a NaN, so that one
+ *  NaN element ('propagate') spreads no further than it would unscaled. */
 function scaleExponent(tensors: readonly Tensor[]): Scalar {
-  const largest = tensors.reduce<Tensor>((acc, t) => tf.maximum(acc, tf.maximum(tf.max(t), tf.neg(tf.min(t)))), tf.scalar(0));
+  const largest = tf.max(tf.abs(tf.stack([tf.scalar(0), ...tensors.flatMap((t) => [tf.max(t), tf.min(t)])])));
   const e = saturate(tf.round(mul(tf.log(largest), Math.LOG2E)), MAX_EXPONENT);
   return tf.where(tf.isNaN(e), tf.zerosLike(e), e) as Scalar;
 }
@@ -105,24 +106,32 @@ function clampedMagnitude(n: Tensor): Tensor {
   return tf.minimum(tf.maximum(tf.abs(n), TINY), FLT_MAX);
 }
 
-/** Step 4 for one tensor: [dL/dpm, dL/dpv, dL/dps] of its last update, seen by the new gradient. */
-function lossSlopes(g: Tensor, slot: SlotState, lr: number): Tensor1D {
+/** Step 4 for one tensor: [dL/dpm, dL/dpv, dL/dps] of its last update, seen by the new gradient,
+ *  in units of 2^(eg + margin), since L can lie far beyond the float range. gScaled is g * 2^-eg
+ *  (at most 4, see scaleExponent); each factor dpk is saturated at FLT_MAX and carries 2^-margin,
+ *  with 2^margin at least 8 times the elements of all tensors, so that no product with g, no sum
+ *  and no sum over tensors (G) can overflow. */
+function lossSlopes(gScaled: Tensor, slot: SlotState, lr: number, margin: number): Tensor1D {
   const [pm, pv, ps, , bias1, bias2] = tf.unstack(slot.record);
   const gOld = slot.gradPrev;
-  const corrected = biasCorrected(slot.m, slot.v, bias1, bias2);
-  const mHat = corrected.mHat;
-  const vHat = tf.maximum(corrected.vHat, TINY);
+  const { mHat, vHat: vHatUpdate } = biasCorrected(slot.m, slot.v, bias1, bias2);
+  const vHat = tf.maximum(vHatUpdate, TINY);
   const n = add(mul(pm, mHat), mul(sub(1, pm), gOld));
   const vPow = tf.pow(vHat, pv);
   const den = add(vPow, META_EPS);
   const nAbs = clampedMagnitude(n);
-  const lnN = tf.log(nAbs);
-  const a = tf.pow(nAbs, tf.neg(ps));
-  const signedB = mul(tf.pow(nAbs, sub(1, ps)), tf.sign(n));
-  const dpm = mul(div(mul(a, sub(mHat, gOld)), den), mul(sub(1, ps), -lr));
-  const dpv = mul(div(mul(mul(signedB, vPow), tf.log(vHat)), tf.square(den)), lr);
-  const dps = mul(div(mul(signedB, lnN), den), lr);
-  return tf.stack([tf.sum(mul(g, dpm)), tf.sum(mul(g, dpv)), tf.sum(mul(g, dps))]) as Tensor1D;
+  const aOverDen = div(tf.pow(nAbs, tf.neg(ps)), den);
+  const unit = 2 ** -margin;
+  const limit = FLT_MAX * unit;
+  // Ordered so that no partial product overflows where the factor does not (knobs within the
+  // policy's ranges): lr*2^-margin first (m_hat - gOld as the difference of two such products,
+  // which cannot overflow), then A/den <= 1e18; B = |n|*A as in the Wasm core; vPow/den <= 1.
+  const c = mul(sub(1, ps), -lr * unit);
+  const dpm = saturate(mul(sub(mul(mHat, c), mul(gOld, c)), aOverDen), limit);
+  const bOverDen = mul(mul(mul(nAbs, lr * unit), aOverDen), tf.sign(n));
+  const dpv = saturate(mul(bOverDen, mul(div(vPow, den), tf.log(vHat))), limit);
+  const dps = saturate(mul(bOverDen, tf.log(nAbs)), limit);
+  return tf.stack([tf.sum(mul(gScaled, dpm)), tf.sum(mul(gScaled, dpv)), tf.sum(mul(gScaled, dps))]) as Tensor1D;
 }
 
 /** Step 4's chain rule: dL/dphi with the current phi evaluated at the old rho. */
@@ -152,12 +161,20 @@ function update(
   return { m, v, p: saturate(add(p, d)) };
 }
 
-/** Step 6: drop overridden blocks, clip to norm 1, phi -= etaPhi * G. */
-function policyUpdate(phi: Tensor, G: Tensor, h: Hyperparameters): Tensor {
+/** Step 6: drop overridden blocks, clip to norm 1, phi -= etaPhi * G, for G = G' * 2^E (E an
+ *  integer, beyond the float range under extreme gradients). G' is rescaled to u * 2^s with its
+ *  largest entry near 1; with e = E + s, scale * G = u * min(2^e, 1/(norm(u) + 1e-12 * 2^-e)),
+ *  bit for bit the unscaled result wherever both powers are normal floats. 2^e is capped at 2^127
+ *  and 2^-e at 2^126: beyond, the other term decides, and u = 0 meets no infinity. */
+function policyUpdate(phi: Tensor, G: Tensor, exponent: Scalar, h: Hyperparameters): Tensor {
   const keep = KNOBS.flatMap((k) => new Array<number>(h.degree + 1).fill(h.policyOverrides[k] === undefined ? 1 : 0));
   const kept = mul(G, tf.tensor1d(keep));
-  const scale = tf.minimum(1, div(1, add(tf.norm(kept), TINY)));
-  return sub(phi, mul(mul(kept, scale), h.etaPhi));
+  const shift = scaleExponent([kept]);
+  const u = mul(kept, tf.pow(2, tf.neg(shift)));
+  const e = add(exponent, shift);
+  const tiny = mul(TINY, tf.pow(2, tf.minimum(tf.neg(e), MAX_EXPONENT)));
+  const scale = tf.minimum(tf.pow(2, tf.minimum(e, MAX_EXPONENT + 1)), div(1, add(tf.norm(u), tiny)));
+  return sub(phi, mul(mul(u, scale), h.etaPhi));
 }
 
 export class TfjsEngine implements PilotEngine {
@@ -229,14 +246,17 @@ export class TfjsEngine implements PilotEngine {
       const ep = scaleExponent(present.map(({ slot }) => slot.gradPrev));
       const gScale = tf.pow(2, tf.neg(eg));
       const prevScale = tf.pow(2, tf.neg(ep));
-      const r = agreement(present.map(({ g, slot }) => ({ g: mul(g, gScale), gradPrev: mul(slot.gradPrev, prevScale) })), eg, ep);
+      const scaled = present.map(({ g, slot }) => ({ g: mul(g, gScale), gradPrev: mul(slot.gradPrev, prevScale) }));
+      const r = agreement(scaled, eg, ep);
       const rho = smoothedAgreement(tf.reshape(tf.slice(this.#scalars, [1], [1]), []), r, h.gamma);
       const knobs = policy(this.#phi, rho, h);
+      // lossSlopes's unit 2^-margin: 2^margin is at least 8 times the elements.
+      const margin = Math.ceil(Math.log2(1 + present.reduce((size, { g }) => size + g.size, 0))) + 3;
       let G: Tensor = tf.zeros([3 * (h.degree + 1)]);
-      for (const { g, slot } of present) {
+      for (const [i, { slot }] of present.entries()) {
         if (!slot.hasRecord) continue;
         const rhoOld = tf.reshape(tf.slice(slot.record, [3], [1]), []);
-        G = add(G, metaGradient(lossSlopes(g, slot, h.lr), this.#phi, rhoOld, h.degree));
+        G = add(G, metaGradient(lossSlopes(scaled[i].g, slot, h.lr, margin), this.#phi, rhoOld, h.degree));
       }
       const record = tf.concat([knobs, tf.reshape(rho, [1]), tf.tensor1d([bias1, bias2])]);
       for (const { variable, g, slot } of present) {
@@ -248,7 +268,7 @@ export class TfjsEngine implements PilotEngine {
         slot.hasRecord = true;
         variable.assign(next.p);
       }
-      this.#phi.assign(policyUpdate(this.#phi, G, h));
+      this.#phi.assign(policyUpdate(this.#phi, G, add(eg, margin), h));
       this.#scalars.assign(tf.concat([tf.reshape(r, [1]), tf.reshape(rho, [1]), knobs]));
     });
     if (this.#history) recordDiagnostics(this.#history, this.state());
