@@ -153,10 +153,10 @@ function update(
   const n = add(mul(pm, mHat), mul(sub(1, pm), g));
   const magnitude = tf.minimum(tf.pow(clampedMagnitude(n), sub(1, ps)), FLT_MAX);
   // As the Wasm core: the denominator floored at the smallest normal float (eps = 0 with a
-  // gradient whose square underflows), and sign(0) = 0 making d = 0 for n = 0 whatever the quotient.
-  // lr goes on before the division, so that lr = 0 never meets an infinite quotient.
-  const step = div(mul(magnitude, -h.lr), tf.maximum(add(tf.pow(vHat, pv), h.eps), SMALLEST_NORMAL));
-  let d = tf.where(tf.equal(n, 0), tf.zerosLike(n), mul(step, tf.sign(n)));
+  // gradient whose square underflows). The sign goes on the magnitude, finite now that it is
+  // saturated, so that sign(0) = 0 gives d = 0/den = 0 for n = 0 with no select; lr goes on before
+  // the division, so that lr = 0 never meets an infinite quotient.
+  let d = div(mul(mul(magnitude, tf.sign(n)), -h.lr), tf.maximum(add(tf.pow(vHat, pv), h.eps), SMALLEST_NORMAL));
   if (h.weightDecay !== 0) d = sub(d, mul(p, h.lr * h.weightDecay));
   return { m, v, p: saturate(add(p, d)) };
 }
