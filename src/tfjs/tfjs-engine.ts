@@ -53,7 +53,9 @@ function logits(phi: Tensor, rho: Tensor, degree: number): Tensor1D {
  *  is at most 4 in magnitude, and exact wherever it stays a normal float. 0 for a NaN, so that one
  *  NaN element ('propagate') spreads no further than it would unscaled. */
 function scaleExponent(tensors: readonly Tensor[]): Scalar {
-  const largest = tf.max(tf.abs(tf.stack([tf.scalar(0), ...tensors.flatMap((t) => [tf.max(t), tf.min(t)])])));
+  // An empty tensor has no largest element (tf.max gives NaN on tfjs-backend-cpu, junk on -wasm).
+  const extremes = tensors.filter((t) => t.size > 0).flatMap((t) => [tf.max(t), tf.min(t)]);
+  const largest = tf.max(tf.abs(tf.stack([tf.scalar(0), ...extremes])));
   const e = saturate(tf.round(mul(tf.log(largest), Math.LOG2E)), MAX_EXPONENT);
   return tf.where(tf.isNaN(e), tf.zerosLike(e), e) as Scalar;
 }
