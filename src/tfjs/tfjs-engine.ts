@@ -12,6 +12,11 @@ import type { EngineEntry, EngineOptions, EngineState, PilotEngine } from './eng
 const TINY = 1e-12;
 const META_EPS = 1e-8;
 const SMALLEST_NORMAL = 1.17549435e-38;
+/** The largest finite float32. The update saturates there, as the Wasm core does, so that an
+ *  extreme but finite gradient (g*g overflows from |g| ~ 2e19) never leaves an infinity behind. */
+const FLT_MAX = 3.4028234663852886e38;
+/** Scaling exponents stay within +-126: 2^e is then a normal float, and scaling by it is exact. */
+const MAX_EXPONENT = 126;
 const INITIAL_CONSTANTS = [1.4, 3.0, -2.0];
 /** pv = 0.5 * sigmoid(z_v); pm and ps are plain sigmoids. */
 const KNOB_SCALES = [1, 0.5, 1];
@@ -28,6 +33,12 @@ interface SlotState {
 
 const { add, sub, mul, div } = tf;
 
+/** x clamped to [-limit, limit], a NaN kept: x goes first to minimum and maximum because
+ *  tfjs-backend-wasm's keep a NaN only from their first operand (and its clipByValue none). */
+function saturate(x: Tensor, limit = FLT_MAX): Tensor {
+  return tf.minimum(tf.maximum(x, -limit), limit);
+}
+
 /** [rho^d, ..., rho^0] as a [d+1] tensor. */
 function powersOf(rho: Tensor, degree: number): Tensor1D {
   return tf.pow(rho, tf.range(degree, -1, -1, 'float32')) as Tensor1D;
@@ -38,8 +49,29 @@ function logits(phi: Tensor, rho: Tensor, degree: number): Tensor1D {
   return tf.sum(mul(tf.reshape(phi, [3, degree + 1]), powersOf(rho, degree)), 1) as Tensor1D;
 }
 
-/** Step 1: r = cosine(g, gPrev) over every tensor with a gradient, 0 when either is ~zero. */
-function agreement(pairs: { g: Tensor; gradPrev: Tensor }[]): Scalar {
+/** The integer e nearest log2 of the largest |x| over `tensors`, within +-MAX_EXPONENT: x * 2^-e
+ *  is at most 4 in magnitude, and exact wherever it stays a normal float. 0 for a NaN, so that one
+ *  NaN element ('propagate') spreads no further than it would unscaled. */
+function scaleExponent(tensors: readonly Tensor[]): Scalar {
+  // An empty tensor has no largest element (tf.max gives NaN on tfjs-backend-cpu, junk on -wasm).
+  const extremes = tensors.filter((t) => t.size > 0).flatMap((t) => [tf.max(t), tf.min(t)]);
+  const largest = tf.max(tf.abs(tf.stack([tf.scalar(0), ...extremes])));
+  const e = saturate(tf.round(mul(tf.log(largest), Math.LOG2E)), MAX_EXPONENT);
+  return tf.where(tf.isNaN(e), tf.zerosLike(e), e) as Scalar;
+}
+
+/** 1e-12 * 2^k for an integer k within +-2*MAX_EXPONENT: as two factors 2^(k/2), so that it is
+ *  exact wherever it is a normal float, and overflows (or underflows) only where it truly does. */
+function scaledTiny(k: Tensor): Scalar {
+  const half = tf.floor(mul(k, 0.5));
+  return mul(mul(TINY, tf.pow(2, half)), tf.pow(2, sub(k, half))) as Scalar;
+}
+
+/** Step 1: r = cosine(g, gPrev) over every tensor with a gradient, 0 when either is ~zero. Each g
+ *  comes scaled by 2^-eg and each gPrev by 2^-ep (the callers' scaleExponent), so that no square
+ *  and no sum overflows (|g| > 1.8e19 would): the cosine is the same to the bit, the threshold
+ *  den > 1e-12 scales with den, and den > threshold makes max(den, 1e-12) = den. */
+function agreement(pairs: { g: Tensor; gradPrev: Tensor }[], eg: Scalar, ep: Scalar): Scalar {
   let dot: Tensor = tf.scalar(0);
   let a: Tensor = tf.scalar(0);
   let b: Tensor = tf.scalar(0);
@@ -49,7 +81,7 @@ function agreement(pairs: { g: Tensor; gradPrev: Tensor }[]): Scalar {
     b = add(b, tf.sum(tf.square(gradPrev)));
   }
   const den = tf.sqrt(mul(a, b));
-  return tf.where(tf.greater(den, TINY), div(dot, tf.maximum(den, TINY)), tf.scalar(0)) as Scalar;
+  return tf.where(tf.greater(den, scaledTiny(tf.neg(add(eg, ep)))), div(dot, den), tf.scalar(0)) as Scalar;
 }
 
 /** Step 2: rho <- gamma*rho + (1-gamma)*r. */
@@ -65,23 +97,43 @@ function policy(phi: Tensor, rho: Tensor, h: Hyperparameters): Tensor1D {
   return tf.where(tf.tensor1d(fixed.map((v) => v !== undefined), 'bool'), tf.tensor1d(fixed.map((v) => v ?? 0)), knobs) as Tensor1D;
 }
 
-/** Step 4 for one tensor: [dL/dpm, dL/dpv, dL/dps] of its last update, seen by the new gradient. */
-function lossSlopes(g: Tensor, slot: SlotState, lr: number): Tensor1D {
+/** Step 5's m_hat = m/(1-b1^t) and v_hat = v/(1-b2^t) (bias1, bias2 the reciprocals), saturated
+ *  at FLT_MAX; step 4 recomputes the old ones through here, so they are the update's to the bit. */
+function biasCorrected(m: Tensor, v: Tensor, bias1: Tensor | number, bias2: Tensor | number): { mHat: Tensor; vHat: Tensor } {
+  return { mHat: saturate(mul(m, bias1)), vHat: tf.minimum(mul(v, bias2), FLT_MAX) };
+}
+
+/** max(|n|, 1e-12), saturated at FLT_MAX: n = pm*m_hat + (1-pm)*g can round past it. */
+function clampedMagnitude(n: Tensor): Tensor {
+  return tf.minimum(tf.maximum(tf.abs(n), TINY), FLT_MAX);
+}
+
+/** Step 4 for one tensor: [dL/dpm, dL/dpv, dL/dps] of its last update, seen by the new gradient,
+ *  in units of 2^(eg + margin), since L can lie far beyond the float range. gScaled is g * 2^-eg
+ *  (at most 4, see scaleExponent); each factor dpk is saturated at FLT_MAX and carries 2^-margin,
+ *  with 2^margin at least 8 times the elements of all tensors, so that no product with g, no sum
+ *  and no sum over tensors (G) can overflow. */
+function lossSlopes(gScaled: Tensor, slot: SlotState, lr: number, margin: number): Tensor1D {
   const [pm, pv, ps, , bias1, bias2] = tf.unstack(slot.record);
   const gOld = slot.gradPrev;
-  const mHat = mul(slot.m, bias1);
-  const vHat = tf.maximum(mul(slot.v, bias2), TINY);
+  const { mHat, vHat: vHatUpdate } = biasCorrected(slot.m, slot.v, bias1, bias2);
+  const vHat = tf.maximum(vHatUpdate, TINY);
   const n = add(mul(pm, mHat), mul(sub(1, pm), gOld));
   const vPow = tf.pow(vHat, pv);
   const den = add(vPow, META_EPS);
-  const nAbs = tf.maximum(tf.abs(n), TINY);
-  const lnN = tf.log(nAbs);
-  const a = tf.pow(nAbs, tf.neg(ps));
-  const signedB = mul(tf.pow(nAbs, sub(1, ps)), tf.sign(n));
-  const dpm = mul(div(mul(a, sub(mHat, gOld)), den), mul(sub(1, ps), -lr));
-  const dpv = mul(div(mul(mul(signedB, vPow), tf.log(vHat)), tf.square(den)), lr);
-  const dps = mul(div(mul(signedB, lnN), den), lr);
-  return tf.stack([tf.sum(mul(g, dpm)), tf.sum(mul(g, dpv)), tf.sum(mul(g, dps))]) as Tensor1D;
+  const nAbs = clampedMagnitude(n);
+  const aOverDen = div(tf.pow(nAbs, tf.neg(ps)), den);
+  const unit = 2 ** -margin;
+  const limit = FLT_MAX * unit;
+  // Ordered so that no partial product overflows where the factor does not (knobs within the
+  // policy's ranges): lr*2^-margin first (m_hat - gOld as the difference of two such products,
+  // which cannot overflow), then A/den <= 1e18; B = |n|*A as in the Wasm core; vPow/den <= 1.
+  const c = mul(sub(1, ps), -lr * unit);
+  const dpm = saturate(mul(sub(mul(mHat, c), mul(gOld, c)), aOverDen), limit);
+  const bOverDen = mul(mul(mul(nAbs, lr * unit), aOverDen), tf.sign(n));
+  const dpv = saturate(mul(bOverDen, mul(div(vPow, den), tf.log(vHat))), limit);
+  const dps = saturate(mul(bOverDen, tf.log(nAbs)), limit);
+  return tf.stack([tf.sum(mul(gScaled, dpm)), tf.sum(mul(gScaled, dpv)), tf.sum(mul(gScaled, dps))]) as Tensor1D;
 }
 
 /** Step 4's chain rule: dL/dphi with the current phi evaluated at the old rho. */
@@ -97,26 +149,34 @@ function update(
 ): { m: Tensor; v: Tensor; p: Tensor } {
   const [b1, b2] = h.betas;
   const [pm, pv, ps] = tf.unstack(knobs);
-  const m = add(mul(slot.m, b1), mul(g, 1 - b1));
-  const v = add(mul(slot.v, b2), mul(tf.square(g), 1 - b2));
-  const mHat = mul(m, bias1);
-  const vHat = mul(v, bias2);
+  const m = saturate(add(mul(slot.m, b1), mul(g, 1 - b1)));
+  const v = tf.minimum(add(mul(slot.v, b2), mul(tf.square(g), 1 - b2)), FLT_MAX);
+  const { mHat, vHat } = biasCorrected(m, v, bias1, bias2);
   const n = add(mul(pm, mHat), mul(sub(1, pm), g));
-  const magnitude = tf.pow(tf.maximum(tf.abs(n), TINY), sub(1, ps));
+  const magnitude = tf.minimum(tf.pow(clampedMagnitude(n), sub(1, ps)), FLT_MAX);
   // As the Wasm core: the denominator floored at the smallest normal float (eps = 0 with a
-  // gradient whose square underflows), and sign(0) = 0 making d = 0 for n = 0 whatever the quotient.
-  const step = div(mul(magnitude, -h.lr), tf.maximum(add(tf.pow(vHat, pv), h.eps), SMALLEST_NORMAL));
-  let d = tf.where(tf.equal(n, 0), tf.zerosLike(n), mul(step, tf.sign(n)));
+  // gradient whose square underflows). The sign goes on the magnitude, finite now that it is
+  // saturated, so that sign(0) = 0 gives d = 0/den = 0 for n = 0 with no select; lr goes on before
+  // the division, so that lr = 0 never meets an infinite quotient.
+  let d = div(mul(mul(magnitude, tf.sign(n)), -h.lr), tf.maximum(add(tf.pow(vHat, pv), h.eps), SMALLEST_NORMAL));
   if (h.weightDecay !== 0) d = sub(d, mul(p, h.lr * h.weightDecay));
-  return { m, v, p: add(p, d) };
+  return { m, v, p: saturate(add(p, d)) };
 }
 
-/** Step 6: drop overridden blocks, clip to norm 1, phi -= etaPhi * G. */
-function policyUpdate(phi: Tensor, G: Tensor, h: Hyperparameters): Tensor {
+/** Step 6: drop overridden blocks, clip to norm 1, phi -= etaPhi * G, for G = G' * 2^E (E an
+ *  integer, beyond the float range under extreme gradients). G' is rescaled to u * 2^s with its
+ *  largest entry near 1; with e = E + s, scale * G = u * min(2^e, 1/(norm(u) + 1e-12 * 2^-e)),
+ *  bit for bit the unscaled result wherever both powers are normal floats. 2^e is capped at 2^127
+ *  and 2^-e at 2^126: beyond, the other term decides, and u = 0 meets no infinity. */
+function policyUpdate(phi: Tensor, G: Tensor, exponent: Scalar, h: Hyperparameters): Tensor {
   const keep = KNOBS.flatMap((k) => new Array<number>(h.degree + 1).fill(h.policyOverrides[k] === undefined ? 1 : 0));
   const kept = mul(G, tf.tensor1d(keep));
-  const scale = tf.minimum(1, div(1, add(tf.norm(kept), TINY)));
-  return sub(phi, mul(mul(kept, scale), h.etaPhi));
+  const shift = scaleExponent([kept]);
+  const u = mul(kept, tf.pow(2, tf.neg(shift)));
+  const e = add(exponent, shift);
+  const tiny = mul(TINY, tf.pow(2, tf.minimum(tf.neg(e), MAX_EXPONENT)));
+  const scale = tf.minimum(tf.pow(2, tf.minimum(e, MAX_EXPONENT + 1)), div(1, add(tf.norm(u), tiny)));
+  return sub(phi, mul(mul(u, scale), h.etaPhi));
 }
 
 export class TfjsEngine implements PilotEngine {
@@ -184,14 +244,21 @@ export class TfjsEngine implements PilotEngine {
     const bias2 = 1 / (1 - h.betas[1] ** this.#step);
     const present = entries.flatMap((e) => (e.gradient === null ? [] : [{ variable: e.variable, g: e.gradient, slot: this.#slot(e) }]));
     tf.tidy(() => {
-      const r = agreement(present.map(({ g, slot }) => ({ g, gradPrev: slot.gradPrev })));
+      const eg = scaleExponent(present.map(({ g }) => g));
+      const ep = scaleExponent(present.map(({ slot }) => slot.gradPrev));
+      const gScale = tf.pow(2, tf.neg(eg));
+      const prevScale = tf.pow(2, tf.neg(ep));
+      const scaled = present.map(({ g, slot }) => ({ g: mul(g, gScale), gradPrev: mul(slot.gradPrev, prevScale) }));
+      const r = agreement(scaled, eg, ep);
       const rho = smoothedAgreement(tf.reshape(tf.slice(this.#scalars, [1], [1]), []), r, h.gamma);
       const knobs = policy(this.#phi, rho, h);
+      // lossSlopes's unit 2^-margin: 2^margin is at least 8 times the elements.
+      const margin = Math.ceil(Math.log2(1 + present.reduce((size, { g }) => size + g.size, 0))) + 3;
       let G: Tensor = tf.zeros([3 * (h.degree + 1)]);
-      for (const { g, slot } of present) {
+      for (const [i, { slot }] of present.entries()) {
         if (!slot.hasRecord) continue;
         const rhoOld = tf.reshape(tf.slice(slot.record, [3], [1]), []);
-        G = add(G, metaGradient(lossSlopes(g, slot, h.lr), this.#phi, rhoOld, h.degree));
+        G = add(G, metaGradient(lossSlopes(scaled[i].g, slot, h.lr, margin), this.#phi, rhoOld, h.degree));
       }
       const record = tf.concat([knobs, tf.reshape(rho, [1]), tf.tensor1d([bias1, bias2])]);
       for (const { variable, g, slot } of present) {
@@ -203,7 +270,7 @@ export class TfjsEngine implements PilotEngine {
         slot.hasRecord = true;
         variable.assign(next.p);
       }
-      this.#phi.assign(policyUpdate(this.#phi, G, h));
+      this.#phi.assign(policyUpdate(this.#phi, G, add(eg, margin), h));
       this.#scalars.assign(tf.concat([tf.reshape(r, [1]), tf.reshape(rho, [1]), knobs]));
     });
     if (this.#history) recordDiagnostics(this.#history, this.state());
