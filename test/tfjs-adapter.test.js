@@ -115,6 +115,26 @@ for (const engine of ENGINES) {
     tf.dispose([a, b]);
   });
 
+  behaviour(`${engine} engine: an empty variable beside others steps like the others alone`, () => {
+    const empty = tf.variable(tf.zeros([0]), true, name('empty'));
+    const a = tf.variable(tf.tensor1d([1, 2, 3]), true, name('a'));
+    const alone = tf.variable(tf.tensor1d([1, 2, 3]), true, name('alone'));
+    const withEmpty = new PilotOptimizer({ engine });
+    const without = new PilotOptimizer({ engine });
+    const nothing = tf.zeros([0]);
+    for (let t = 0; t < 3; t++) {
+      const g = tf.tensor1d([0.1, -0.2, 0.3 * t]);
+      withEmpty.applyGradients({ [empty.name]: nothing, [a.name]: g });
+      without.applyGradients({ [alone.name]: g });
+      g.dispose();
+    }
+    assert.equal(Array.from(a.dataSync()), Array.from(alone.dataSync()));
+    assert.equal(withEmpty.state(), without.state());
+    withEmpty.dispose();
+    without.dispose();
+    tf.dispose([empty, a, alone, nothing]);
+  });
+
   behaviour(`${engine} engine: getWeights/setWeights at step 50 of 100, restored into a new optimizer: bit-identical to never stopping`, async () => {
     const straight = smallModel(engine, 9);
     const resumed = smallModel(engine, 9);

@@ -219,7 +219,9 @@ export class TfjsEngine implements PilotEngine {
   }
 
   /** The first entry with a NaN or an infinity in its gradient; one read back from the device. */
-  #firstNonFinite(present: { name: string; g: Tensor }[]): NonFiniteGradientError | null {
+  #firstNonFinite(gradients: { name: string; g: Tensor }[]): NonFiniteGradientError | null {
+    // An empty gradient holds nothing non-finite, but tf.all of one is false on some backends.
+    const present = gradients.filter(({ g }) => g.size > 0);
     if (present.length === 0) return null;
     const finite = tf.tidy(() => tf.stack(present.map(({ g }) => tf.all(tf.isFinite(g)))).dataSync());
     const bad = finite.findIndex((ok) => ok === 0);
