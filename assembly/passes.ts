@@ -261,7 +261,10 @@ export function update<L>(
     // that sign(0) = 0 gives d = 0 for n = 0 (SPEC.md) whatever the quotient.
     const den = atLeast<L>(add<L>(vPow, epsL), kSmallestNormal);
     const step = withSignOf<L>(div<L>(mul<L>(magnitude, lrL), den), n);
-    store<L>(param + i, atMost<L>(atLeast<L>(sub<L>(mul<L>(load<L>(param + i), keepL), step), kNegLargest), kLargest));
+    // The decayed parameter saturates too (keep can be far from 1), so that it and the step are
+    // never two infinities whose difference would be NaN.
+    const decayed = atMost<L>(atLeast<L>(mul<L>(load<L>(param + i), keepL), kNegLargest), kLargest);
+    store<L>(param + i, atMost<L>(atLeast<L>(sub<L>(decayed, step), kNegLargest), kLargest));
     store<L>(moment1 + i, atMost<L>(atLeast<L>(mRaw, kNegLargest), kLargest));
     store<L>(moment2 + i, atMost<L>(vRaw, kLargest));
     store<L>(gradPrev + i, g);

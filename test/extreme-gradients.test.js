@@ -95,6 +95,29 @@ core('threads: 2: 2,000 steps over tensors of several chunks stay finite', async
   opt.dispose();
 });
 
+const FAR_OUT = [
+  { policyOverrides: { pv: 2, ps: 5 } },
+  { policyOverrides: { ps: -3 } },
+  { lr: 10, weightDecay: 0.5 },
+  { lr: 1e6, etaPhi: 100 },
+];
+for (const options of FAR_OUT) {
+  core(`far outside the policy's ranges, ${JSON.stringify(options)}: 2,000 steps stay finite`, async () => {
+    const rng = seededRandom(16);
+    const opt = await PILOT.create([[1500], [7]], options);
+    // Every tensor holds every kind of value at every step, scaled down on four steps in five.
+    const values = [1e30, -1e30, 1e-30, 1e-40, 0, LARGEST, -LARGEST, 0.5, 1e-12];
+    for (let t = 1; t <= 2000; t++) {
+      const scale = t % 5 === 0 ? 1 : rng.uniform();
+      for (const g of opt.grads) for (let j = 0; j < g.length; j++) g[j] = values[(7 * j + 3 * t) % values.length] * scale;
+      opt.step();
+      assert.ok(allFinite(policyOf(opt.state())) && opt.params.every(allFinite), `step ${t}`);
+    }
+    assertStateFinite(opt, 'after 2,000 steps');
+    opt.dispose();
+  });
+}
+
 core('the largest float: v and v_hat saturate at it, the step stays finite', async () => {
   const opt = await PILOT.create([[8]]);
   opt.grads[0].fill(LARGEST);
