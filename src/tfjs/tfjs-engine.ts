@@ -71,14 +71,16 @@ function scaledTiny(k: Tensor): Scalar {
  *  comes scaled by 2^-eg and each gPrev by 2^-ep (the callers' scaleExponent), so that no square
  *  and no sum overflows (|g| > 1.8e19 would): the cosine is the same to the bit, the threshold
  *  den > 1e-12 scales with den, and den > threshold makes max(den, 1e-12) = den. */
-function agreement(pairs: { g: Tensor; gradPrev: Tensor }[], eg: Scalar, ep: Scalar): Scalar {
+function agreement(pairs: (() => { g: Tensor; gradPrev: Tensor })[], eg: Scalar, ep: Scalar): Scalar {
   let dot: Tensor = tf.scalar(0);
   let a: Tensor = tf.scalar(0);
   let b: Tensor = tf.scalar(0);
-  for (const { g, gradPrev } of pairs) {
-    dot = add(dot, tf.sum(mul(g, gradPrev)));
-    a = add(a, tf.sum(tf.square(g)));
-    b = add(b, tf.sum(tf.square(gradPrev)));
+  for (const scaledPair of pairs) {
+    // One tensor's scaled copies at a time (see TfjsEngine.step).
+    [dot, a, b] = tf.tidy(() => {
+      const { g, gradPrev } = scaledPair();
+      return [add(dot, tf.sum(mul(g, gradPrev))), add(a, tf.sum(tf.square(g))), add(b, tf.sum(tf.square(gradPrev)))];
+    });
   }
   const den = tf.sqrt(mul(a, b));
   return tf.where(tf.greater(den, scaledTiny(tf.neg(add(eg, ep)))), div(dot, den), tf.scalar(0)) as Scalar;
@@ -250,27 +252,33 @@ export class TfjsEngine implements PilotEngine {
       const ep = scaleExponent(present.map(({ slot }) => slot.gradPrev));
       const gScale = tf.pow(2, tf.neg(eg));
       const prevScale = tf.pow(2, tf.neg(ep));
-      const scaled = present.map(({ g, slot }) => ({ g: mul(g, gScale), gradPrev: mul(slot.gradPrev, prevScale) }));
-      const r = agreement(scaled, eg, ep);
+      // Every per-tensor computation below runs in its own tidy, so that only one tensor's
+      // temporaries are alive at a time: the peak memory of a step is that of its largest tensor,
+      // not of the whole model (a model of 16M parameters would exhaust tfjs-backend-wasm's heap).
+      const r = agreement(present.map(({ g, slot }) => () => ({ g: mul(g, gScale), gradPrev: mul(slot.gradPrev, prevScale) })), eg, ep);
       const rho = smoothedAgreement(tf.reshape(tf.slice(this.#scalars, [1], [1]), []), r, h.gamma);
       const knobs = policy(this.#phi, rho, h);
       // lossSlopes's unit 2^-margin: 2^margin is at least 8 times the elements.
       const margin = Math.ceil(Math.log2(1 + present.reduce((size, { g }) => size + g.size, 0))) + 3;
       let G: Tensor = tf.zeros([3 * (h.degree + 1)]);
-      for (const [i, { slot }] of present.entries()) {
+      for (const { g, slot } of present) {
         if (!slot.hasRecord) continue;
-        const rhoOld = tf.reshape(tf.slice(slot.record, [3], [1]), []);
-        G = add(G, metaGradient(lossSlopes(scaled[i].g, slot, h.lr, margin), this.#phi, rhoOld, h.degree));
+        G = tf.tidy(() => {
+          const rhoOld = tf.reshape(tf.slice(slot.record, [3], [1]), []);
+          return add(G, metaGradient(lossSlopes(mul(g, gScale), slot, h.lr, margin), this.#phi, rhoOld, h.degree));
+        });
       }
       const record = tf.concat([knobs, tf.reshape(rho, [1]), tf.tensor1d([bias1, bias2])]);
       for (const { variable, g, slot } of present) {
-        const next = update(variable, g, slot, knobs, bias1, bias2, h);
-        slot.m.assign(next.m);
-        slot.v.assign(next.v);
-        slot.gradPrev.assign(g);
-        slot.record.assign(record);
-        slot.hasRecord = true;
-        variable.assign(next.p);
+        tf.tidy(() => {
+          const next = update(variable, g, slot, knobs, bias1, bias2, h);
+          slot.m.assign(next.m);
+          slot.v.assign(next.v);
+          slot.gradPrev.assign(g);
+          slot.record.assign(record);
+          slot.hasRecord = true;
+          variable.assign(next.p);
+        });
       }
       this.#phi.assign(policyUpdate(this.#phi, G, add(eg, margin), h));
       this.#scalars.assign(tf.concat([tf.reshape(r, [1]), tf.reshape(rho, [1]), knobs]));
