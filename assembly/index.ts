@@ -172,22 +172,21 @@ function reduceSliceWith<L>(tensors: usize, count: i32, partials: usize, slice: 
     const gradPrev = pointer(tensor, TENSOR_GRAD_PREV) + offset;
     const moment1 = pointer(tensor, TENSOR_M) + offset;
     const moment2 = pointer(tensor, TENSOR_V) + offset;
+    // The record's numbers as the float32 the update multiplied by (see agreementAndMeta).
     const pm = slot(tensor, TENSOR_RECORD_PM);
+    const pmF = <f32>pm, oneMinusPm = <f32>(1 - pm), pv = <f32>slot(tensor, TENSOR_RECORD_PV);
+    const negPs = <f32>-slot(tensor, TENSOR_RECORD_PS);
+    const bias1 = <f32>slot(tensor, TENSOR_RECORD_BIAS1), bias2 = <f32>slot(tensor, TENSOR_RECORD_BIAS2);
     if (slot(tensor, TENSOR_HAS_RECORD) == 0) {
       agreement<L>(grad, gradPrev, elements);
     } else if (cache != 0) {
       const factors = <usize>length * 4;
       agreementAndCachedMeta<L>(
         grad, gradPrev, cache + offset, cache + factors + offset, cache + 2 * factors + offset, elements,
-        moment1, moment2, <f32>pm, <f32>(1 - pm), <f32>slot(tensor, TENSOR_RECORD_PV), <f32>-slot(tensor, TENSOR_RECORD_PS),
-        <f32>slot(tensor, TENSOR_RECORD_BIAS1), <f32>slot(tensor, TENSOR_RECORD_BIAS2),
+        moment1, moment2, pmF, oneMinusPm, pv, negPs, bias1, bias2,
       );
     } else {
-      agreementAndMeta<L>(
-        grad, gradPrev, moment1, moment2, elements,
-        <f32>pm, <f32>(1 - pm), <f32>slot(tensor, TENSOR_RECORD_PV), <f32>-slot(tensor, TENSOR_RECORD_PS),
-        <f32>slot(tensor, TENSOR_RECORD_BIAS1), <f32>slot(tensor, TENSOR_RECORD_BIAS2),
-      );
+      agreementAndMeta<L>(grad, gradPrev, moment1, moment2, elements, pmF, oneMinusPm, pv, negPs, bias1, bias2);
     }
     const at = partialsOf(partials, count, i, slice);
     setSlot(at, 0, sumDot);
@@ -236,18 +235,17 @@ export function rebuildCaches(tensors: usize, count: i32): void {
     const length = <i32>slot(tensor, TENSOR_LENGTH);
     const factors = <usize>length * 4;
     const pm = slot(tensor, TENSOR_RECORD_PM);
-    const gradPrev = pointer(tensor, TENSOR_GRAD_PREV);
+    const gradPrev = pointer(tensor, TENSOR_GRAD_PREV), moment1 = pointer(tensor, TENSOR_M), moment2 = pointer(tensor, TENSOR_V);
+    const pmF = <f32>pm, oneMinusPm = <f32>(1 - pm), pv = <f32>slot(tensor, TENSOR_RECORD_PV);
+    const negPs = <f32>-slot(tensor, TENSOR_RECORD_PS);
+    const bias1 = <f32>slot(tensor, TENSOR_RECORD_BIAS1), bias2 = <f32>slot(tensor, TENSOR_RECORD_BIAS2);
     if (ASC_FEATURE_SIMD) {
       rebuildMetaFactors<v128>(
-        gradPrev, pointer(tensor, TENSOR_M), pointer(tensor, TENSOR_V), cache, cache + factors, cache + 2 * factors, length,
-        <f32>pm, <f32>(1 - pm), <f32>slot(tensor, TENSOR_RECORD_PV), <f32>-slot(tensor, TENSOR_RECORD_PS),
-        <f32>slot(tensor, TENSOR_RECORD_BIAS1), <f32>slot(tensor, TENSOR_RECORD_BIAS2),
+        gradPrev, moment1, moment2, cache, cache + factors, cache + 2 * factors, length, pmF, oneMinusPm, pv, negPs, bias1, bias2,
       );
     } else {
       rebuildMetaFactors<f32>(
-        gradPrev, pointer(tensor, TENSOR_M), pointer(tensor, TENSOR_V), cache, cache + factors, cache + 2 * factors, length,
-        <f32>pm, <f32>(1 - pm), <f32>slot(tensor, TENSOR_RECORD_PV), <f32>-slot(tensor, TENSOR_RECORD_PS),
-        <f32>slot(tensor, TENSOR_RECORD_BIAS1), <f32>slot(tensor, TENSOR_RECORD_BIAS2),
+        gradPrev, moment1, moment2, cache, cache + factors, cache + 2 * factors, length, pmF, oneMinusPm, pv, negPs, bias1, bias2,
       );
     }
   }

@@ -53,6 +53,11 @@ import { SIGN_MASK } from './constants';
   if (isVector<L>()) { return f32x4.pmax(x, bound); } else { return select<f32>(bound, x, x < bound); }
 }
 
+/** x clamped to [low, high]; a NaN x stays NaN (see atMost). */
+@inline export function within<L>(x: L, low: L, high: L): L {
+  return atMost<L>(atLeast<L>(x, low), high);
+}
+
 /** `a < b ? ifTrue : ifFalse`, lane by lane (false when either is NaN). */
 @inline export function selectLess<L>(a: L, b: L, ifTrue: L, ifFalse: L): L {
   if (isVector<L>()) {

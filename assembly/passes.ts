@@ -5,7 +5,7 @@
 // Sums are accumulated in float32 lanes over chunks of CHUNK_BYTES and the chunks are added in
 // float64: as fast as plain float32 accumulation and about as accurate as float64.
 import {
-  constant as c, zero, add, sub, mul, div, atLeast, atMost, abs, splat, withSignOf, sumLanes, width, anyLess, selectLess,
+  constant as c, zero, add, sub, mul, div, atLeast, atMost, within, abs, splat, withSignOf, sumLanes, width, anyLess, selectLess,
 } from './lanes';
 import {
   ONE, TINY, META_EPS, EXP_LOWER, EXP_FINITE_UPPER, LOG2E, ROUNDING_SHIFT, LN2_HI, LN2_LO, EXPONENT_BIAS, HALF,
@@ -60,10 +60,10 @@ function sumChunkInFloat64(
     gg += <f64>g * <f64>g;
     pp += <f64>gOld * <f64>gOld;
     if (!hasRecord) continue;
-    const mHat = atMost<f32>(atLeast<f32>(load<f32>(moment1 + i) * bias1, -F32.MAX_VALUE), F32.MAX_VALUE);
+    const mHat = within<f32>(load<f32>(moment1 + i) * bias1, -F32.MAX_VALUE, F32.MAX_VALUE);
     const vHat = atMost<f32>(load<f32>(moment2 + i) * bias2, F32.MAX_VALUE);
     const n = pm * mHat + oneMinusPm * gOld;
-    const nAbs = <f64>atMost<f32>(atLeast<f32>(Mathf.abs(n), 1e-12), F32.MAX_VALUE);
+    const nAbs = <f64>within<f32>(Mathf.abs(n), 1e-12, F32.MAX_VALUE);
     const lnV = Math.log(<f64>atLeast<f32>(vHat, 1e-12));
     const vPow = Math.exp(<f64>pv * lnV);
     const invDen = 1 / (vPow + 1e-8);
@@ -242,10 +242,10 @@ export function update<L>(
     const g = load<L>(grad + i);
     const mRaw = add<L>(mul<L>(beta1L, load<L>(moment1 + i)), mul<L>(oneMinusBeta1L, g));
     const vRaw = add<L>(mul<L>(beta2L, load<L>(moment2 + i)), mul<L>(oneMinusBeta2L, mul<L>(g, g)));
-    const mHat = atMost<L>(atLeast<L>(mul<L>(mRaw, bias1L), kNegLargest), kLargest);
+    const mHat = within<L>(mul<L>(mRaw, bias1L), kNegLargest, kLargest);
     const vHat = atMost<L>(mul<L>(vRaw, bias2L), kLargest);
     const n = add<L>(mul<L>(pmL, mHat), mul<L>(oneMinusPmL, g));
-    const nAbs = atMost<L>(atLeast<L>(abs<L>(n), kTiny), kLargest);
+    const nAbs = within<L>(abs<L>(n), kTiny, kLargest);
     const lnN = lnNormal<L>(nAbs, kInf, kSqrtHalf, kMantissa, kOne, kL0, kL1, kL2, kL3, kL4, kL5, kL6, kL7, kLn2Hi, kLn2Lo, kHalf);
     const magnitude = exp<L>(mul<L>(oneMinusPsL, lnN), kLower, kUpper, kLog2e, kShift, kLn2Hi, kLn2Lo, kE0, kE1, kE2, kE3, kE4, kOne, kBias);
     // v_hat is not clamped here: 0^pv is 0 for pv > 0, and x^0 is 1 for every x.
@@ -263,9 +263,9 @@ export function update<L>(
     const step = withSignOf<L>(div<L>(mul<L>(magnitude, lrL), den), n);
     // The decayed parameter saturates too (keep can be far from 1), so that it and the step are
     // never two infinities whose difference would be NaN.
-    const decayed = atMost<L>(atLeast<L>(mul<L>(load<L>(param + i), keepL), kNegLargest), kLargest);
-    store<L>(param + i, atMost<L>(atLeast<L>(sub<L>(decayed, step), kNegLargest), kLargest));
-    store<L>(moment1 + i, atMost<L>(atLeast<L>(mRaw, kNegLargest), kLargest));
+    const decayed = within<L>(mul<L>(load<L>(param + i), keepL), kNegLargest, kLargest);
+    store<L>(param + i, within<L>(sub<L>(decayed, step), kNegLargest, kLargest));
+    store<L>(moment1 + i, within<L>(mRaw, kNegLargest, kLargest));
     store<L>(moment2 + i, atMost<L>(vRaw, kLargest));
     store<L>(gradPrev + i, g);
     if (caching) {
@@ -341,10 +341,10 @@ export function rebuildMetaFactors<L>(
   const tinyPow = exp<L>(mul<L>(pvL, lnTiny));
   for (let i: usize = 0; i < end; i += stride) {
     const gOld = load<L>(gradPrev + i);
-    const mHat = atMost<L>(atLeast<L>(mul<L>(load<L>(moment1 + i), bias1L), kNegLargest), kLargest);
+    const mHat = within<L>(mul<L>(load<L>(moment1 + i), bias1L), kNegLargest, kLargest);
     const vHat = atMost<L>(mul<L>(load<L>(moment2 + i), bias2L), kLargest);
     const n = add<L>(mul<L>(pmL, mHat), mul<L>(oneMinusPmL, gOld));
-    const nAbs = atMost<L>(atLeast<L>(abs<L>(n), kTiny), kLargest);
+    const nAbs = within<L>(abs<L>(n), kTiny, kLargest);
     const lnN = lnNormal<L>(nAbs);
     // As the update: ln(v_hat) (all lanes normal or not), then the clamp at 1e-12 applied to it.
     const lnV = anyLess<L>(vHat, c<L>(SMALLEST_NORMAL)) ? ln<L>(vHat) : lnNormal<L>(vHat);
