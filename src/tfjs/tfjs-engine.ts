@@ -67,21 +67,18 @@ function scaledTiny(k: Tensor): Scalar {
   return mul(mul(TINY, tf.pow(2, half)), tf.pow(2, sub(k, half))) as Scalar;
 }
 
-/** Step 1: r = cosine(g, gPrev) over every tensor with a gradient, 0 when either is ~zero. Each g
- *  comes scaled by 2^-eg and each gPrev by 2^-ep (the callers' scaleExponent), so that no square
- *  and no sum overflows (|g| > 1.8e19 would): the cosine is the same to the bit, the threshold
- *  den > 1e-12 scales with den, and den > threshold makes max(den, 1e-12) = den. */
-function agreement(pairs: (() => { g: Tensor; gradPrev: Tensor })[], eg: Scalar, ep: Scalar): Scalar {
-  let dot: Tensor = tf.scalar(0);
-  let a: Tensor = tf.scalar(0);
-  let b: Tensor = tf.scalar(0);
-  for (const scaledPair of pairs) {
-    // One tensor's scaled copies at a time (see TfjsEngine.step).
-    [dot, a, b] = tf.tidy(() => {
-      const { g, gradPrev } = scaledPair();
-      return [add(dot, tf.sum(mul(g, gradPrev))), add(a, tf.sum(tf.square(g))), add(b, tf.sum(tf.square(gradPrev)))];
-    });
-  }
+/** Step 1's sums over every tensor with a gradient, [sum(g*gPrev), sum(g*g), sum(gPrev*gPrev)],
+ *  `sums` plus one tensor's, from its g scaled by 2^-eg and its gPrev by 2^-ep (the step's
+ *  scaleExponent), so that no square and no sum overflows (|g| > 1.8e19 would). */
+function agreementSums(sums: Tensor[], gScaled: Tensor, prevScaled: Tensor): Tensor[] {
+  const [dot, a, b] = sums;
+  return [add(dot, tf.sum(mul(gScaled, prevScaled))), add(a, tf.sum(tf.square(gScaled))), add(b, tf.sum(tf.square(prevScaled)))];
+}
+
+/** Step 1: r = cosine(g, gPrev) from the scaled sums, 0 when either is ~zero. The cosine is the
+ *  unscaled one to the bit, the threshold den > 1e-12 scales with den, and den > threshold makes
+ *  max(den, 1e-12) = den. */
+function agreement([dot, a, b]: Tensor[], eg: Scalar, ep: Scalar): Scalar {
   const den = tf.sqrt(mul(a, b));
   return tf.where(tf.greater(den, scaledTiny(tf.neg(add(eg, ep)))), div(dot, den), tf.scalar(0)) as Scalar;
 }
@@ -252,22 +249,26 @@ export class TfjsEngine implements PilotEngine {
       const ep = scaleExponent(present.map(({ slot }) => slot.gradPrev));
       const gScale = tf.pow(2, tf.neg(eg));
       const prevScale = tf.pow(2, tf.neg(ep));
-      // Every per-tensor computation below runs in its own tidy, so that only one tensor's
-      // temporaries are alive at a time: the peak memory of a step is that of its largest tensor,
-      // not of the whole model (a model of 16M parameters would exhaust tfjs-backend-wasm's heap).
-      const r = agreement(present.map(({ g, slot }) => () => ({ g: mul(g, gScale), gradPrev: mul(slot.gradPrev, prevScale) })), eg, ep);
-      const rho = smoothedAgreement(tf.reshape(tf.slice(this.#scalars, [1], [1]), []), r, h.gamma);
-      const knobs = policy(this.#phi, rho, h);
       // lossSlopes's unit 2^-margin: 2^margin is at least 8 times the elements.
       const margin = Math.ceil(Math.log2(1 + present.reduce((size, { g }) => size + g.size, 0))) + 3;
+      // Steps 1 and 4 need only the old rho, so one pass over the tensors takes both. Every
+      // per-tensor computation runs in its own tidy, so that only one tensor's temporaries are alive
+      // at a time: the peak memory of a step is that of its largest tensor, not of the whole model
+      // (a model of 16M parameters would exhaust tfjs-backend-wasm's heap).
+      let sums: Tensor[] = [tf.scalar(0), tf.scalar(0), tf.scalar(0)];
       let G: Tensor = tf.zeros([3 * (h.degree + 1)]);
       for (const { g, slot } of present) {
-        if (!slot.hasRecord) continue;
-        G = tf.tidy(() => {
+        [G, ...sums] = tf.tidy(() => {
+          const gScaled = mul(g, gScale);
+          const nextSums = agreementSums(sums, gScaled, mul(slot.gradPrev, prevScale));
+          if (!slot.hasRecord) return [G, ...nextSums];
           const rhoOld = tf.reshape(tf.slice(slot.record, [3], [1]), []);
-          return add(G, metaGradient(lossSlopes(mul(g, gScale), slot, h.lr, margin), this.#phi, rhoOld, h.degree));
+          return [add(G, metaGradient(lossSlopes(gScaled, slot, h.lr, margin), this.#phi, rhoOld, h.degree)), ...nextSums];
         });
       }
+      const r = agreement(sums, eg, ep);
+      const rho = smoothedAgreement(tf.reshape(tf.slice(this.#scalars, [1], [1]), []), r, h.gamma);
+      const knobs = policy(this.#phi, rho, h);
       const record = tf.concat([knobs, tf.reshape(rho, [1]), tf.tensor1d([bias1, bias2])]);
       for (const { variable, g, slot } of present) {
         tf.tidy(() => {
